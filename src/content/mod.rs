@@ -1,0 +1,66 @@
+//! Content: finding posts under `content/` and turning each file into a [`Post`].
+
+pub mod front_matter;
+mod post;
+
+pub use post::{load_post, parse_schedule, relative_path, resolve_path, Post, PostMeta};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Pos};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Every post file under `root/content`, sorted by path. Files and folders whose
+/// names start with `.` or `_` are skipped, like editor and partial files.
+pub fn discover(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join(CONTENT_DIR))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with(['.', '_'])
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Loads every post of the site, in parallel. Problems of all posts are collected,
+/// including two posts that would write to the same output slug.
+pub fn load_all(root: &Path, config: &Config) -> (Vec<Post>, Vec<Diagnostic>) {
+    let results: Vec<_> = discover(root)
+        .par_iter()
+        .map(|path| load_post(root, config, path))
+        .collect();
+    let mut posts = Vec::new();
+    let mut diags = Vec::new();
+    for result in results {
+        match result {
+            Ok((post, warnings)) => {
+                diags.extend(warnings);
+                posts.push(post);
+            }
+            Err(errors) => diags.extend(errors),
+        }
+    }
+    let mut first_by_slug: HashMap<String, String> = HashMap::new();
+    for post in &posts {
+        if let Some(first) = first_by_slug.insert(post.slug.clone(), post.source.clone()) {
+            diags.push(
+                Diagnostic::error(
+                    &post.source,
+                    Pos::START,
+                    "front-matter",
+                    format!("slug `{}` is already used by {first}", post.slug),
+                )
+                .with_suggestion("rename one of the files; the slug is the file name (or the folder name for index.md)"),
+            );
+        }
+    }
+    (posts, diags)
+}

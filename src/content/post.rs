@@ -1,0 +1,240 @@
+use super::front_matter::{self, KeySpan, RawFrontMatter};
+use crate::config::Config;
+use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One Markdown post: validated metadata plus the source text, kept whole so that
+/// checks can point at any line of it.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// Path relative to the site root, with `/` separators, for messages.
+    pub source: String,
+    pub path: PathBuf,
+    pub slug: String,
+    pub meta: PostMeta,
+    /// Where each front-matter key is written.
+    pub keys: BTreeMap<String, KeySpan>,
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PostMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    /// The cover as written in front matter or as the column's default.
+    pub cover: Option<String>,
+    /// The resolved cover file, if any.
+    pub cover_path: Option<PathBuf>,
+    pub column: Option<String>,
+    pub schedule: Option<jiff::Zoned>,
+    pub author: Option<String>,
+    pub draft: bool,
+    pub source_url: Option<String>,
+    pub comments: bool,
+    pub position: Option<u32>,
+    /// Rule ids this post turns off for itself.
+    pub check_off: Vec<String>,
+}
+
+impl Post {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The folder the post lives in; relative links and images resolve from here.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Position of a front-matter key, or the file's start if it is not written.
+    pub fn key_pos(&self, key: &str) -> Pos {
+        self.keys.get(key).map_or(Pos::START, |k| k.key)
+    }
+
+    pub fn value_pos(&self, key: &str) -> Pos {
+        self.keys.get(key).map_or(Pos::START, |k| k.value)
+    }
+}
+
+/// Resolves a path written in a post: relative to the post's folder, or to the site
+/// root when it starts with `/`.
+pub fn resolve_path(root: &Path, post_dir: &Path, written: &str) -> PathBuf {
+    match written.strip_prefix('/') {
+        Some(rooted) => root.join(rooted),
+        None => post_dir.join(written),
+    }
+}
+
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads one post. On success also returns warnings that do not stop the build.
+pub fn load_post(
+    root: &Path,
+    config: &Config,
+    path: &Path,
+) -> Result<(Post, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let source = relative_path(root, path);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::error(&source, Pos::START, "front-matter", format!("cannot read file: {e}"))
+            .with_suggestion("save the file as UTF-8 text")]
+    })?;
+    let split = front_matter::split(&text).map_err(|(pos, message, help)| {
+        vec![Diagnostic::error(&source, pos, "front-matter", message).with_suggestion(help)]
+    })?;
+    let raw = front_matter::parse(&source, &text, &split).map_err(|d| vec![d])?;
+    let keys = front_matter::key_spans(&text, &split);
+    let body_offset = split.body_offset;
+    let slug = slug_for(path);
+
+    let mut post = Post { source, path: path.to_path_buf(), slug, meta: PostMeta::default(), keys, text, body_offset };
+    let (meta, errors) = validate(root, config, &post, raw);
+    post.meta = meta;
+    if errors.is_empty() {
+        Ok((post, Vec::new()))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `content/tech/hello.md` → `hello`; `content/tech/hello/index.md` → `hello`.
+fn slug_for(path: &Path) -> String {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    if stem == "index" {
+        if let Some(dir) = path.parent().and_then(Path::file_name) {
+            return dir.to_string_lossy().into_owned();
+        }
+    }
+    stem.into_owned()
+}
+
+fn validate(root: &Path, config: &Config, post: &Post, raw: RawFrontMatter) -> (PostMeta, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let file = &post.source;
+    let error = |key: &str, message: String, help: &str| {
+        Diagnostic::error(file, post.value_pos(key), "front-matter", message).with_suggestion(help)
+    };
+    let mut meta = PostMeta::default();
+
+    match raw.title.map(|t| t.trim().to_string()) {
+        Some(t) if !t.is_empty() => meta.title = t,
+        Some(_) => errors.push(error("title", "`title` is empty".into(), "write the article's title, e.g. title = \"用 Rust 写一个博客\"")),
+        None => errors.push(
+            Diagnostic::error(file, Pos::START, "front-matter", "missing required key `title`")
+                .with_suggestion("add title = \"…\" to the front matter"),
+        ),
+    }
+    if !post.slug.is_ascii() || post.slug.contains(char::is_whitespace) {
+        errors.push(
+            Diagnostic::error(file, Pos::START, "front-matter", format!("file name `{}` cannot be used as a slug", post.slug))
+                .with_suggestion("rename the file with ASCII letters, digits and hyphens, e.g. rust-intro.md"),
+        );
+    }
+
+    meta.summary = raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    meta.author = raw.author.or_else(|| config.site.author.clone());
+    meta.draft = raw.draft.unwrap_or(false);
+    meta.comments = raw.comments.unwrap_or(true);
+    meta.check_off = raw.check.map(|c| c.off).unwrap_or_default();
+
+    if let Some(url) = raw.source_url {
+        if url.starts_with("https://") || url.starts_with("http://") {
+            meta.source_url = Some(url);
+        } else {
+            errors.push(error("source_url", format!("source_url `{url}` is not a web address"), "use a full address starting with https://"));
+        }
+    }
+
+    if let Some(p) = raw.position {
+        if (1..=8).contains(&p) {
+            meta.position = Some(p);
+        } else {
+            errors.push(error("position", format!("position {p} is out of range"), "one push holds at most 8 articles: use 1 (headline) to 8"));
+        }
+    }
+
+    // The column: as written, or the first folder under content/ when it names a column.
+    match raw.column {
+        Some(column) if config.column(&column).is_some() => meta.column = Some(column),
+        Some(column) => {
+            let known: Vec<&str> = config.columns.iter().map(|c| c.slug()).collect();
+            let help = match did_you_mean(&column, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if known.is_empty() => "declare it in config.toml under [[columns]]".to_string(),
+                None => format!("declared columns: {}; or add it to config.toml under [[columns]]", known.join(", ")),
+            };
+            errors.push(
+                Diagnostic::error(file, post.value_pos("column"), "column-unknown", format!("column `{column}` is not declared in config.toml"))
+                    .with_suggestion(help),
+            );
+        }
+        None => {
+            meta.column = post
+                .path
+                .strip_prefix(root.join(super::CONTENT_DIR))
+                .ok()
+                .and_then(|rel| rel.components().next())
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .filter(|folder| config.column(folder).is_some());
+        }
+    }
+
+    meta.cover = raw.cover.or_else(|| {
+        let column = config.column(meta.column.as_deref()?)?;
+        column.cover.as_ref().map(|c| if c.starts_with('/') { c.clone() } else { format!("/{c}") })
+    });
+    let dir = post.path.parent().unwrap_or(root).to_path_buf();
+    meta.cover_path = meta.cover.as_deref().map(|c| resolve_path(root, &dir, c));
+
+    if let Some(text) = raw.schedule {
+        match parse_schedule(&text.0, &config.tz) {
+            Ok(z) => meta.schedule = Some(z),
+            Err(why) => errors.push(error(
+                "schedule",
+                format!("schedule `{}` is not a valid date: {why}", text.0),
+                "expected a date like 2026-12-01T12:00:00+08:00 (without an offset it is in the site's timezone)",
+            )),
+        }
+    }
+    (meta, errors)
+}
+
+/// RFC 3339, with or without an offset; without one, the time is in the site's zone.
+pub fn parse_schedule(text: &str, tz: &jiff::tz::TimeZone) -> Result<jiff::Zoned, String> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        return Ok(ts.to_zoned(tz.clone()));
+    }
+    let civil: jiff::civil::DateTime = text.parse().map_err(|e: jiff::Error| e.to_string())?;
+    civil.to_zoned(tz.clone()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_without_offset_uses_site_timezone() {
+        let tz = jiff::tz::db().get("Asia/Shanghai").unwrap();
+        let z = parse_schedule("2026-12-01T12:00:00", &tz).unwrap();
+        assert_eq!(z.timestamp().to_string(), "2026-12-01T04:00:00Z");
+        let z = parse_schedule("2026-12-01T12:00:00+00:00", &tz).unwrap();
+        assert_eq!(z.timestamp().to_string(), "2026-12-01T12:00:00Z");
+        assert!(parse_schedule("下周一", &tz).is_err());
+        assert!(parse_schedule("2026-13-01T12:00:00", &tz).is_err());
+    }
+
+    #[test]
+    fn slugs_come_from_file_or_folder() {
+        assert_eq!(slug_for(Path::new("content/tech/hello.md")), "hello");
+        assert_eq!(slug_for(Path::new("content/tech/hello/index.md")), "hello");
+    }
+}

@@ -1,0 +1,449 @@
+//! Markdown → article HTML, with the WeChat transforms applied while writing:
+//! external links become numbered references, code keeps its layout, lists carry
+//! their markers as text, tables sit in a scrolling wrapper, footnotes are
+//! collected for the end. No I/O happens here: images are resolved by the caller.
+
+use super::cjk;
+use super::highlight;
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::ops::Range;
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// A numbered external link, listed at the end of the article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    pub number: usize,
+    pub url: String,
+    /// The link text, when it says more than the address itself.
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Footnote {
+    pub number: usize,
+    pub marker: String,
+    pub html: String,
+}
+
+/// What an image in the body becomes, decided by the caller (it may read files).
+pub struct ImageOut {
+    pub src: String,
+    /// Pixel width for `data-w`, when known.
+    pub width: Option<u32>,
+}
+
+pub struct Body {
+    pub html: String,
+    pub references: Vec<Reference>,
+    pub footnotes: Vec<Footnote>,
+}
+
+/// Renders the Markdown `body`. `resolve_image` receives each image's address as
+/// written and its byte range in `body`.
+pub fn render(body: &str, resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut) -> Body {
+    let options = options();
+    let fixed = cjk::fix_emphasis(body, options);
+    let source = fixed.as_deref().unwrap_or(body);
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(source, options).into_offset_iter().collect();
+    let mut w = Writer::default();
+    w.run(&events, &mut |src, range| {
+        // Ranges refer to `source`; map them back when the CJK fix inserted markers.
+        let range = match &fixed {
+            Some(f) => original_range(f, range),
+            None => range,
+        };
+        resolve_image(src, range)
+    });
+    let mut footnotes: Vec<Footnote> = w
+        .footnote_html
+        .into_iter()
+        .filter_map(|(label, html)| {
+            let number = *w.footnote_numbers.get(&label)?;
+            Some(Footnote { number, marker: footnote_marker(number), html })
+        })
+        .collect();
+    footnotes.sort_by_key(|f| f.number);
+    Body { html: w.out, references: w.references, footnotes }
+}
+
+/// Byte range in the original text for a range in the marker-fixed text.
+fn original_range(fixed: &str, range: Range<usize>) -> Range<usize> {
+    let shift = |at: usize| at - fixed[..at].matches(cjk::MARKER).count() * cjk::MARKER.len_utf8();
+    shift(range.start)..shift(range.end)
+}
+
+/// ① … ⑳ … ㊿ for the first fifty footnotes, then (51), (52) …
+fn footnote_marker(n: usize) -> String {
+    let c = match n {
+        1..=20 => char::from_u32(0x2460 + n as u32 - 1),
+        21..=35 => char::from_u32(0x3251 + n as u32 - 21),
+        36..=50 => char::from_u32(0x32B1 + n as u32 - 36),
+        _ => None,
+    };
+    c.map_or_else(|| format!("({n})"), String::from)
+}
+
+struct ListState {
+    ordered: bool,
+    next: u64,
+}
+
+enum LinkKind {
+    /// mp.weixin.qq.com: the only links WeChat lets readers click.
+    Clickable,
+    /// Any other web address: becomes a numbered reference.
+    Reference(usize),
+    /// Relative or unsupported: kept as plain text.
+    Text,
+}
+
+#[derive(Default)]
+struct Writer {
+    out: String,
+    lists: Vec<ListState>,
+    links: Vec<LinkKind>,
+    references: Vec<Reference>,
+    reference_by_url: HashMap<String, usize>,
+    /// Text of the link being written, to tell `[文档](url)` from `<url>`.
+    link_text: String,
+    table_head: bool,
+    table_align: Vec<Alignment>,
+    table_cell: usize,
+    footnote_numbers: HashMap<String, usize>,
+    footnote_html: Vec<(String, String)>,
+    /// The main output while a footnote definition is being written.
+    saved_out: Option<String>,
+}
+
+impl Writer {
+    fn run(&mut self, events: &[(Event, Range<usize>)], resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut) {
+        let mut i = 0;
+        while i < events.len() {
+            let (event, range) = &events[i];
+            match event {
+                Event::Start(Tag::Item) => {
+                    // A task marker follows the item start (or its first paragraph).
+                    let task = events[i + 1..].iter().take(2).find_map(|(e, _)| match e {
+                        Event::TaskListMarker(done) => Some(*done),
+                        _ => None,
+                    });
+                    self.start_item(task);
+                }
+                Event::TaskListMarker(_) => {}
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
+                        CodeBlockKind::Indented => "",
+                    };
+                    let mut code = String::new();
+                    i += 1;
+                    while let Some((Event::Text(t), _)) = events.get(i) {
+                        code.push_str(t);
+                        i += 1;
+                    }
+                    self.out.push_str("<section class=\"code-block\"><pre class=\"code\"><code>");
+                    highlight::code_html(&mut self.out, &code, lang);
+                    self.out.push_str("</code></pre></section>");
+                }
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    let mut alt = String::new();
+                    i += 1;
+                    while let Some((e, _)) = events.get(i) {
+                        match e {
+                            Event::End(TagEnd::Image) => break,
+                            Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                            _ => {}
+                        }
+                        i += 1;
+                    }
+                    let image = resolve_image(dest_url, range.clone());
+                    self.out.push_str("<img src=\"");
+                    escape_into(&mut self.out, &image.src);
+                    self.out.push('"');
+                    if let Some(w) = image.width {
+                        let _ = write!(self.out, " data-w=\"{w}\"");
+                    }
+                    self.out.push_str(" alt=\"");
+                    escape_into(&mut self.out, &alt.replace(cjk::MARKER, ""));
+                    self.out.push_str("\">");
+                    if !title.is_empty() {
+                        self.out.push_str("<span class=\"img-caption\">");
+                        escape_into(&mut self.out, title);
+                        self.out.push_str("</span>");
+                    }
+                }
+                Event::Start(tag) => self.start(tag),
+                Event::End(tag) => self.end(*tag),
+                Event::Text(t) => {
+                    if !self.links.is_empty() {
+                        self.link_text.push_str(t);
+                    }
+                    escape_into(&mut self.out, &t.replace(cjk::MARKER, ""));
+                }
+                Event::Code(t) => {
+                    self.out.push_str("<code class=\"inline-code\">");
+                    escape_into(&mut self.out, t);
+                    self.out.push_str("</code>");
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    // Comments carry directives like `wxpress-ignore`; readers never see them.
+                    if !h.trim_start().starts_with("<!--") {
+                        self.out.push_str(h);
+                    }
+                }
+                Event::SoftBreak => {
+                    // Chinese lines wrapped in the source join without a space.
+                    let before = self.out.chars().next_back();
+                    let after = events.get(i + 1).and_then(|(e, _)| match e {
+                        Event::Text(t) => t.chars().next(),
+                        _ => None,
+                    });
+                    if !(before.is_some_and(is_cjk) && after.is_some_and(is_cjk)) {
+                        self.out.push(' ');
+                    }
+                }
+                Event::HardBreak => self.out.push_str("<br>"),
+                Event::Rule => self.out.push_str("<hr>"),
+                Event::FootnoteReference(label) => {
+                    let next = self.footnote_numbers.len() + 1;
+                    let n = *self.footnote_numbers.entry(label.to_string()).or_insert(next);
+                    let _ = write!(self.out, "<sup class=\"footnote-ref\">{}</sup>", footnote_marker(n));
+                }
+                Event::InlineMath(_) | Event::DisplayMath(_) => {}
+            }
+            i += 1;
+        }
+    }
+
+    fn start(&mut self, tag: &Tag) {
+        match tag {
+            Tag::Paragraph => self.out.push_str("<p>"),
+            Tag::Heading { level, .. } => {
+                let _ = write!(self.out, "<{}>", heading(*level));
+            }
+            Tag::BlockQuote(_) => self.out.push_str("<blockquote>"),
+            Tag::List(start) => {
+                let depth = self.lists.len() + 1;
+                self.lists.push(ListState { ordered: start.is_some(), next: start.unwrap_or(1) });
+                let _ = write!(self.out, "<section class=\"list list-{depth}\">");
+            }
+            Tag::Table(align) => {
+                self.table_align = align.clone();
+                self.out.push_str("<section class=\"table-wrap\"><table>");
+            }
+            Tag::TableHead => {
+                self.table_head = true;
+                self.table_cell = 0;
+                self.out.push_str("<thead><tr>");
+            }
+            Tag::TableRow => {
+                self.table_cell = 0;
+                self.out.push_str("<tr>");
+            }
+            Tag::TableCell => {
+                let cell = if self.table_head { "th" } else { "td" };
+                let align = match self.table_align.get(self.table_cell) {
+                    Some(Alignment::Center) => " style=\"text-align:center\"",
+                    Some(Alignment::Right) => " style=\"text-align:right\"",
+                    _ => "",
+                };
+                let _ = write!(self.out, "<{cell}{align}>");
+            }
+            Tag::Emphasis => self.out.push_str("<em>"),
+            Tag::Strong => self.out.push_str("<strong>"),
+            Tag::Strikethrough => self.out.push_str("<del>"),
+            Tag::Link { dest_url, .. } => {
+                let kind = self.link_kind(dest_url);
+                if let LinkKind::Clickable = kind {
+                    self.out.push_str("<a href=\"");
+                    escape_into(&mut self.out, dest_url);
+                    self.out.push_str("\">");
+                }
+                self.link_text.clear();
+                self.links.push(kind);
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.saved_out = Some(std::mem::take(&mut self.out));
+                self.footnote_html.push((label.to_string(), String::new()));
+            }
+            Tag::HtmlBlock => {}
+            // Handled in `run`, or not enabled.
+            Tag::Item | Tag::CodeBlock(_) | Tag::Image { .. } => {}
+            Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::MetadataBlock(_) => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.out.push_str("</p>"),
+            TagEnd::Heading(level) => {
+                let _ = write!(self.out, "</{}>", heading(level));
+            }
+            TagEnd::BlockQuote(_) => self.out.push_str("</blockquote>"),
+            TagEnd::List(_) => {
+                self.lists.pop();
+                self.out.push_str("</section>");
+            }
+            TagEnd::Item => self.out.push_str("</section></section>"),
+            TagEnd::Table => self.out.push_str("</tbody></table></section>"),
+            TagEnd::TableHead => {
+                self.table_head = false;
+                self.out.push_str("</tr></thead><tbody>");
+            }
+            TagEnd::TableRow => self.out.push_str("</tr>"),
+            TagEnd::TableCell => {
+                self.out.push_str(if self.table_head { "</th>" } else { "</td>" });
+                self.table_cell += 1;
+            }
+            TagEnd::Emphasis => self.out.push_str("</em>"),
+            TagEnd::Strong => self.out.push_str("</strong>"),
+            TagEnd::Strikethrough => self.out.push_str("</del>"),
+            TagEnd::Link => match self.links.pop() {
+                Some(LinkKind::Clickable) => self.out.push_str("</a>"),
+                Some(LinkKind::Reference(n)) => {
+                    let _ = write!(self.out, "<sup class=\"reference-ref\">[{n}]</sup>");
+                    let reference = &mut self.references[n - 1];
+                    let text = self.link_text.trim();
+                    if reference.title.is_none() && !text.is_empty() && text != reference.url {
+                        reference.title = Some(text.to_string());
+                    }
+                }
+                Some(LinkKind::Text) | None => {}
+            },
+            TagEnd::FootnoteDefinition => {
+                if let Some(saved) = self.saved_out.take() {
+                    let html = std::mem::replace(&mut self.out, saved);
+                    if let Some(last) = self.footnote_html.last_mut() {
+                        last.1 = html;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn start_item(&mut self, task: Option<bool>) {
+        let depth = self.lists.len();
+        let marker = match (task, self.lists.last_mut()) {
+            (Some(true), _) => "☑".to_string(),
+            (Some(false), _) => "☐".to_string(),
+            (None, Some(list)) if list.ordered => {
+                list.next += 1;
+                format!("{}.", list.next - 1)
+            }
+            (None, _) => ["•", "◦", "▪"][(depth.max(1) - 1) % 3].to_string(),
+        };
+        let _ = write!(
+            self.out,
+            "<section class=\"list-item\"><span class=\"list-marker\">{marker}</span><section class=\"list-body\">"
+        );
+    }
+
+    fn link_kind(&mut self, url: &str) -> LinkKind {
+        if is_wechat_article(url) {
+            return LinkKind::Clickable;
+        }
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return LinkKind::Text;
+        }
+        let next = self.references.len() + 1;
+        let n = *self.reference_by_url.entry(url.to_string()).or_insert(next);
+        if n == next {
+            self.references.push(Reference { number: n, url: url.to_string(), title: None });
+        }
+        LinkKind::Reference(n)
+    }
+}
+
+/// Links WeChat keeps clickable inside an article.
+pub fn is_wechat_article(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| r == "mp.weixin.qq.com" || r.starts_with("mp.weixin.qq.com/"))
+}
+
+fn heading(level: HeadingLevel) -> &'static str {
+    match level {
+        HeadingLevel::H1 => "h1",
+        HeadingLevel::H2 => "h2",
+        HeadingLevel::H3 => "h3",
+        HeadingLevel::H4 => "h4",
+        HeadingLevel::H5 => "h5",
+        HeadingLevel::H6 => "h6",
+    }
+}
+
+/// CJK ideographs, kana, hangul and full-width forms and punctuation.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31BF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> Body {
+        render(md, &mut |src, _| ImageOut { src: format!("cdn/{src}"), width: Some(640) })
+    }
+
+    #[test]
+    fn soft_breaks_between_chinese_lines_add_no_space() {
+        assert_eq!(html("第一行\n第二行\nand\nmore").html, "<p>第一行第二行 and more</p>");
+    }
+
+    #[test]
+    fn footnote_markers() {
+        assert_eq!(footnote_marker(1), "①");
+        assert_eq!(footnote_marker(21), "㉑");
+        assert_eq!(footnote_marker(50), "㊿");
+        assert_eq!(footnote_marker(51), "(51)");
+    }
+
+    #[test]
+    fn wechat_links_are_recognised() {
+        assert!(is_wechat_article("https://mp.weixin.qq.com/s/abc"));
+        assert!(!is_wechat_article("https://mp.weixin.qq.com.evil.example/s"));
+        assert!(!is_wechat_article("https://example.com/mp.weixin.qq.com"));
+    }
+
+    #[test]
+    fn image_ranges_point_into_the_original_text() {
+        let md = "**“引号”**后 ![图](a.png)";
+        let mut seen = Vec::new();
+        render(md, &mut |src, range| {
+            seen.push((src.to_string(), range.clone()));
+            ImageOut { src: src.into(), width: None }
+        });
+        let (src, range) = &seen[0];
+        assert_eq!(src, "a.png");
+        assert_eq!(&md[range.clone()], "![图](a.png)");
+    }
+}
