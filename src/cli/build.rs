@@ -1,0 +1,38 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Render every post into public/: article.html (exactly what WeChat receives),
+/// index.html (a phone-width page to look at), images, and manifest.json.
+///
+/// Output is replaced atomically: if any post has an error, every problem is
+/// printed and the previous public/ is left as it was.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The site's folder (the one with config.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Output folder [default: ROOT/public]
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Include posts marked `draft = true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let out = args.out.unwrap_or_else(|| args.root.join("public"));
+    let opts = wxpress::build::BuildOptions { root: args.root, out: out.clone(), drafts: args.drafts };
+    match wxpress::build::build(&opts) {
+        Ok(report) => {
+            super::print_diagnostics(&report.diagnostics);
+            println!("built {} posts into {}", report.posts, out.display());
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            super::print_diagnostics(&diags);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("build failed: {errors} error(s); nothing was written");
+            ExitCode::from(super::EXIT_INVALID)
+        }
+    }
+}

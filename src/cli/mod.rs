@@ -1,0 +1,46 @@
+//! Command-line interface: one file per command, each thin.
+
+mod build;
+mod init;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use wxpress::diagnostic::Diagnostic;
+
+#[derive(Parser)]
+#[command(
+    name = "wxpress",
+    version,
+    about = "Compile Markdown posts into WeChat Official Account (公众号) articles",
+    long_about = "wxpress compiles a folder of Markdown posts through a theme into WeChat-ready HTML, \
+checks them for problems WeChat and reviewers care about, previews them live, and publishes \
+them on schedule.\n\nStart with `wxpress init my-site`, then `cd my-site && wxpress build`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Init(init::Args),
+    Build(build::Args),
+}
+
+pub fn run() -> ExitCode {
+    match Cli::parse().command {
+        Command::Init(args) => init::run(args),
+        Command::Build(args) => build::run(args),
+    }
+}
+
+/// Exit status: 0 success, 1 the input has errors (diagnostics printed), 2 the
+/// command could not run at all.
+pub const EXIT_INVALID: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
