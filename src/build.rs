@@ -83,10 +83,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     }
     check_out_dir(&opts.root, &opts.out)?;
     let manifest = manifest(&site, &rendered);
-    write_atomically(&opts.out, |tmp| write_site(tmp, &rendered, &pages, &manifest)).map_err(|e| {
-        vec![Diagnostic::error(relative_path(&opts.root, &opts.out), Pos::START, "build", format!("cannot write output: {e}"))]
+    write_atomically(&opts.out, |tmp| {
+        write_site(tmp, &rendered, &pages, &manifest)
+    })
+    .map_err(|e| {
+        vec![Diagnostic::error(
+            relative_path(&opts.root, &opts.out),
+            Pos::START,
+            "build",
+            format!("cannot write output: {e}"),
+        )]
     })?;
-    Ok(BuildReport { posts: rendered.len(), diagnostics: diags })
+    Ok(BuildReport {
+        posts: rendered.len(),
+        diagnostics: diags,
+    })
 }
 
 fn manifest(site: &Site, rendered: &[Rendered]) -> Manifest {
@@ -108,24 +119,42 @@ fn manifest(site: &Site, rendered: &[Rendered]) -> Manifest {
                 outputs: Outputs {
                     article: format!("{}/article.html", r.post.slug),
                     page: format!("{}/index.html", r.post.slug),
-                    images: article.images.iter().map(|a| format!("{}/{}", r.post.slug, a.name)).collect(),
+                    images: article
+                        .images
+                        .iter()
+                        .map(|a| format!("{}/{}", r.post.slug, a.name))
+                        .collect(),
                     cover: cover_name(&r.post).map(|c| format!("{}/{c}", r.post.slug)),
                 },
-                length: Length { chars: article.html.chars().count(), bytes: article.html.len() },
+                length: Length {
+                    chars: article.html.chars().count(),
+                    bytes: article.html.len(),
+                },
             })
         })
         .collect();
-    Manifest { site: site.config.site.name.clone(), generator: format!("wxpress {}", env!("CARGO_PKG_VERSION")), posts }
+    Manifest {
+        site: site.config.site.name.clone(),
+        generator: format!("wxpress {}", env!("CARGO_PKG_VERSION")),
+        posts,
+    }
 }
 
 /// The cover's file name in the output folder: `cover.<ext>`, when the file exists.
 fn cover_name(post: &crate::content::Post) -> Option<String> {
     let path = post.meta.cover_path.as_ref().filter(|p| p.is_file())?;
-    let ext = path.extension().map_or("jpg".into(), |e| e.to_string_lossy().to_lowercase());
+    let ext = path
+        .extension()
+        .map_or("jpg".into(), |e| e.to_string_lossy().to_lowercase());
     Some(format!("cover.{ext}"))
 }
 
-fn write_site(dir: &Path, rendered: &[Rendered], pages: &[String], manifest: &Manifest) -> std::io::Result<()> {
+fn write_site(
+    dir: &Path,
+    rendered: &[Rendered],
+    pages: &[String],
+    manifest: &Manifest,
+) -> std::io::Result<()> {
     for (r, page) in rendered.iter().filter(|r| r.article.is_some()).zip(pages) {
         let article = r.article.as_ref().expect("filtered");
         let post_dir = dir.join(&r.post.slug);
@@ -148,15 +177,26 @@ fn write_site(dir: &Path, rendered: &[Rendered], pages: &[String], manifest: &Ma
 fn check_out_dir(root: &Path, out: &Path) -> Result<(), Vec<Diagnostic>> {
     let shown = relative_path(root, out);
     let refuse = |why: String| {
-        Err(vec![Diagnostic::error(shown.clone(), Pos::START, "build", why)
-            .with_suggestion("choose another --out folder, e.g. public/")])
+        Err(vec![Diagnostic::error(
+            shown.clone(),
+            Pos::START,
+            "build",
+            why,
+        )
+        .with_suggestion("choose another --out folder, e.g. public/")])
     };
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root_abs, out_abs) = (abs(root), abs(out));
     if root_abs.starts_with(&out_abs) {
-        return refuse(format!("the output folder {} contains the site itself", out.display()));
+        return refuse(format!(
+            "the output folder {} contains the site itself",
+            out.display()
+        ));
     }
-    if out.is_dir() && !out.join(MANIFEST).is_file() && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some()) {
+    if out.is_dir()
+        && !out.join(MANIFEST).is_file()
+        && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some())
+    {
         return refuse(format!("{} is not empty and was not made by wxpress (it has no {MANIFEST}); it would be replaced", out.display()));
     }
     if out_abs.starts_with(root_abs.join(crate::content::CONTENT_DIR)) {
@@ -167,18 +207,28 @@ fn check_out_dir(root: &Path, out: &Path) -> Result<(), Vec<Diagnostic>> {
 
 /// Runs `write` on a fresh temporary folder next to `out`, then swaps it into place.
 /// If `write` fails, `out` is untouched and the temporary folder is removed.
-pub fn write_atomically(out: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
+pub fn write_atomically(
+    out: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent)?;
-    let name = out.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = tempfile::Builder::new().prefix(&format!(".{name}.new-")).tempdir_in(&parent)?;
+    let name = out
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(&parent)?;
     write(tmp.path())?;
     let tmp = tmp.keep();
     if out.exists() {
-        let old = tempfile::Builder::new().prefix(&format!(".{name}.old-")).tempdir_in(&parent)?.keep();
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(&parent)?
+            .keep();
         // rename() cannot replace a non-empty folder: move the old one aside first.
         std::fs::remove_dir(&old)?;
         std::fs::rename(out, &old)?;

@@ -168,11 +168,19 @@ impl Config {
         match jiff::tz::db().get(&tz_name) {
             Ok(tz) => config.tz = tz,
             Err(_) => {
-                let pos = config.site.timezone.as_ref().map_or(Pos::START, |t| at(t.span()));
-                let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
-                let mut d = Diagnostic::error(FILE, pos, "config", format!("unknown timezone `{tz_name}`"));
+                let pos = config
+                    .site
+                    .timezone
+                    .as_ref()
+                    .map_or(Pos::START, |t| at(t.span()));
+                let names: Vec<String> =
+                    jiff::tz::db().available().map(|n| n.to_string()).collect();
+                let mut d =
+                    Diagnostic::error(FILE, pos, "config", format!("unknown timezone `{tz_name}`"));
                 d = match did_you_mean(&tz_name, names.iter().map(String::as_str)) {
-                    Some(s) => d.with_suggestion(format!("did you mean `{s}`? Use an IANA name such as \"Asia/Shanghai\"")),
+                    Some(s) => d.with_suggestion(format!(
+                        "did you mean `{s}`? Use an IANA name such as \"Asia/Shanghai\""
+                    )),
                     None => d.with_suggestion("use an IANA name such as \"Asia/Shanghai\""),
                 };
                 errors.push(d);
@@ -190,8 +198,13 @@ impl Config {
                 );
             } else if seen.insert(slug, ()).is_some() {
                 errors.push(
-                    Diagnostic::error(FILE, pos, "config", format!("column slug `{slug}` is declared twice"))
-                        .with_suggestion("give every [[columns]] entry its own slug"),
+                    Diagnostic::error(
+                        FILE,
+                        pos,
+                        "config",
+                        format!("column slug `{slug}` is declared twice"),
+                    )
+                    .with_suggestion("give every [[columns]] entry its own slug"),
                 );
             }
         }
@@ -202,7 +215,10 @@ impl Config {
                         FILE,
                         at(level.span()),
                         "config",
-                        format!("[check.rules] {rule} = \"{}\" is not a level", level.get_ref()),
+                        format!(
+                            "[check.rules] {rule} = \"{}\" is not a level",
+                            level.get_ref()
+                        ),
                     )
                     .with_suggestion("use \"off\", \"warning\" or \"error\""),
                 );
@@ -222,7 +238,8 @@ impl Config {
 
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// Turns a serde error message into a diagnostic, adding "did you mean" for unknown
@@ -253,7 +270,11 @@ mod tests {
     use super::*;
 
     fn errors(text: &str) -> Vec<String> {
-        Config::parse(text).unwrap_err().iter().map(ToString::to_string).collect()
+        Config::parse(text)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -269,13 +290,19 @@ mod tests {
     #[test]
     fn unknown_key_suggests_the_right_one() {
         let e = errors("[site]\nname = \"x\"\nthem = \"default\"\n");
-        assert_eq!(e, ["config.toml:3:1: error[config]: unknown key `them`\n  help: did you mean `theme`?"]);
+        assert_eq!(
+            e,
+            ["config.toml:3:1: error[config]: unknown key `them`\n  help: did you mean `theme`?"]
+        );
     }
 
     #[test]
     fn unknown_table_is_named() {
         let e = errors("[site]\nname = \"x\"\n[wechats]\nappid = \"a\"\n");
-        assert!(e[0].starts_with("config.toml:3:2: error[config]: unknown key `wechats`"), "{e:?}");
+        assert!(
+            e[0].starts_with("config.toml:3:2: error[config]: unknown key `wechats`"),
+            "{e:?}"
+        );
         assert!(e[0].contains("did you mean `wechat`?"), "{e:?}");
     }
 
@@ -294,14 +321,23 @@ mod tests {
             "[site]\nname = \"x\"\n[[columns]]\nname = \"A\"\nslug = \"Tech News\"\n[[columns]]\nname = \"B\"\nslug = \"b\"\n[[columns]]\nname = \"C\"\nslug = \"b\"\n",
         );
         assert_eq!(e.len(), 2, "{e:?}");
-        assert!(e[0].starts_with("config.toml:5:8: error[config]: column slug `Tech News` is not a valid slug"));
-        assert!(e[1].starts_with("config.toml:11:8: error[config]: column slug `b` is declared twice"));
+        assert!(e[0].starts_with(
+            "config.toml:5:8: error[config]: column slug `Tech News` is not a valid slug"
+        ));
+        assert!(
+            e[1].starts_with("config.toml:11:8: error[config]: column slug `b` is declared twice")
+        );
     }
 
     #[test]
     fn wrong_type_and_missing_field() {
         let e = errors("[site]\nname = 3\n");
-        assert!(e[0].starts_with("config.toml:2:8: error[config]: invalid type: integer `3`, expected a string"), "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "config.toml:2:8: error[config]: invalid type: integer `3`, expected a string"
+            ),
+            "{e:?}"
+        );
         let e = errors("[site]\ntheme = \"default\"\n");
         assert!(e[0].contains("missing required key `name`"), "{e:?}");
     }
@@ -309,9 +345,17 @@ mod tests {
     #[test]
     fn bad_mode_and_rule_level() {
         let e = errors("[site]\nname = \"x\"\n[wechat]\nmode = \"push\"\n");
-        assert!(e[0].starts_with("config.toml:4:8: error[config]: unknown variant `push`"), "{e:?}");
+        assert!(
+            e[0].starts_with("config.toml:4:8: error[config]: unknown variant `push`"),
+            "{e:?}"
+        );
         let e = errors("[site]\nname = \"x\"\n[check.rules]\ntypo = \"loud\"\n");
-        assert!(e[0].starts_with("config.toml:4:8: error[config]: [check.rules] typo = \"loud\" is not a level"), "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "config.toml:4:8: error[config]: [check.rules] typo = \"loud\" is not a level"
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -52,7 +52,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, pos: Pos, rule: &str, message: impl Into<String>) -> Self {
+    pub fn error(
+        file: impl Into<String>,
+        pos: Pos,
+        rule: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(file, pos, rule, Severity::Error, message)
     }
 
@@ -175,7 +180,10 @@ impl<'a> LineIndex<'a> {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

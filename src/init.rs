@@ -15,7 +15,10 @@ pub enum InitError {
     #[error("{0} is not empty; wxpress init only writes into a new or empty folder")]
     NotEmpty(String),
     #[error("cannot write {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Writes a new site into `dir`, which must be missing or empty. Returns the files written.
@@ -26,8 +29,14 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
     let mut files: Vec<(String, &[u8])> = vec![
         ("config.toml".into(), CONFIG.as_bytes()),
         (".gitignore".into(), GITIGNORE.as_bytes()),
-        ("content/notes/hello-wxpress/index.md".into(), POST.as_bytes()),
-        ("content/notes/hello-wxpress/images/pipeline.png".into(), POST_IMAGE),
+        (
+            "content/notes/hello-wxpress/index.md".into(),
+            POST.as_bytes(),
+        ),
+        (
+            "content/notes/hello-wxpress/images/pipeline.png".into(),
+            POST_IMAGE,
+        ),
         ("content/notes/hello-wxpress/cover.png".into(), COVER),
     ];
     for (path, text) in BUILTIN {
@@ -39,9 +48,16 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
     let mut written = Vec::new();
     for (rel, bytes) in files {
         let path = dir.join(&rel);
-        let io = |source| InitError::Io { path: path.display().to_string(), source };
-        std::fs::create_dir_all(path.parent().expect("scaffold paths have a folder")).map_err(io)?;
-        std::fs::write(&path, bytes).map_err(|source| InitError::Io { path: path.display().to_string(), source })?;
+        let io = |source| InitError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(path.parent().expect("scaffold paths have a folder"))
+            .map_err(io)?;
+        std::fs::write(&path, bytes).map_err(|source| InitError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         written.push(rel);
     }
     Ok(written)

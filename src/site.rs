@@ -27,11 +27,19 @@ impl Site {
     pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         let config = Config::load(root)?;
         let theme = Theme::load(root, &config)?;
-        Ok(Site { root: root.to_path_buf(), config, theme })
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            theme,
+        })
     }
 
     pub fn render_context(&self) -> RenderContext<'_> {
-        RenderContext { root: &self.root, config: &self.config, theme: &self.theme }
+        RenderContext {
+            root: &self.root,
+            config: &self.config,
+            theme: &self.theme,
+        }
     }
 
     /// Loads and renders every post in parallel. Drafts are left out unless asked for.
@@ -52,6 +60,10 @@ impl Site {
             Err(diags) => (None, diags),
         };
         diagnostic::sort(&mut diagnostics);
-        Rendered { post, article, diagnostics }
+        Rendered {
+            post,
+            article,
+            diagnostics,
+        }
     }
 }

@@ -21,7 +21,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     let out = args.out.unwrap_or_else(|| args.root.join("public"));
-    let opts = wxpress::build::BuildOptions { root: args.root, out: out.clone(), drafts: args.drafts };
+    let opts = wxpress::build::BuildOptions {
+        root: args.root,
+        out: out.clone(),
+        drafts: args.drafts,
+    };
     match wxpress::build::build(&opts) {
         Ok(report) => {
             super::print_diagnostics(&report.diagnostics);

@@ -33,17 +33,17 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let fence = text[start..first_line_end].trim_end();
-    let format = match fence {
-        "+++" => Format::Toml,
-        "---" => Format::Yaml,
-        _ => {
-            return Err((
+    let format =
+        match fence {
+            "+++" => Format::Toml,
+            "---" => Format::Yaml,
+            _ => return Err((
                 Pos::START,
                 "missing front matter".into(),
-                "start the file with a `+++` line, then `title = \"…\"`, then a closing `+++` line".into(),
-            ))
-        }
-    };
+                "start the file with a `+++` line, then `title = \"…\"`, then a closing `+++` line"
+                    .into(),
+            )),
+        };
     let front_offset = (first_line_end + 1).min(text.len());
     let mut offset = front_offset;
     for line in text[front_offset..].split_inclusive('\n') {
@@ -85,8 +85,17 @@ pub struct RawFrontMatter {
 }
 
 pub const KEYS: &[&str] = &[
-    "title", "summary", "cover", "column", "schedule", "author", "draft", "source_url", "comments",
-    "position", "check",
+    "title",
+    "summary",
+    "cover",
+    "column",
+    "schedule",
+    "author",
+    "draft",
+    "source_url",
+    "comments",
+    "position",
+    "check",
 ];
 
 /// `check.off = ["rule-id", …]`: rules this post turns off for itself.
@@ -148,10 +157,12 @@ pub fn key_spans(text: &str, split: &Split) -> BTreeMap<String, KeySpan> {
         if name_len > 0 && (sep.starts_with('=') || sep.starts_with(':') || sep.starts_with('.')) {
             let after_sep = &sep[1..];
             let value_start = line.len() - after_sep.trim_start_matches([' ', '\t']).len();
-            spans.entry(line[..name_len].to_string()).or_insert(KeySpan {
-                key: index.pos(offset),
-                value: index.pos(offset + value_start),
-            });
+            spans
+                .entry(line[..name_len].to_string())
+                .or_insert(KeySpan {
+                    key: index.pos(offset),
+                    value: index.pos(offset + value_start),
+                });
         }
         offset += line.len();
     }
@@ -174,7 +185,11 @@ pub fn parse(file: &str, text: &str, split: &Split) -> Result<RawFrontMatter, Di
                     let offset = e.location().map_or(0, |l| l.index());
                     let message = e.to_string();
                     // serde_norway appends " at line L column C"; we give our own position.
-                    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+                    let message = message
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or(&message)
+                        .to_string();
                     (split.front_offset + offset, message)
                 })
             }
@@ -212,9 +227,15 @@ mod tests {
     #[test]
     fn splits_toml_and_yaml() {
         let s = split("+++\ntitle = \"a\"\n+++\nbody\n").unwrap();
-        assert_eq!((s.format, s.front, s.body), (Format::Toml, "title = \"a\"\n", "body\n"));
+        assert_eq!(
+            (s.format, s.front, s.body),
+            (Format::Toml, "title = \"a\"\n", "body\n")
+        );
         let s = split("---\r\ntitle: a\r\n---\r\nbody").unwrap();
-        assert_eq!((s.format, s.front, s.body), (Format::Yaml, "title: a\r\n", "body"));
+        assert_eq!(
+            (s.format, s.front, s.body),
+            (Format::Yaml, "title: a\r\n", "body")
+        );
         let s = split("\u{feff}+++\n+++\n").unwrap();
         assert_eq!((s.front, s.body), ("", ""));
     }
@@ -234,12 +255,24 @@ mod tests {
         let text = "+++\ntitle = \"标题\"\ncheck.off = [\"typo\"]\n+++\n";
         let s = split(text).unwrap();
         let spans = key_spans(text, &s);
-        assert_eq!(spans["title"], KeySpan { key: Pos::new(2, 1), value: Pos::new(2, 9) });
+        assert_eq!(
+            spans["title"],
+            KeySpan {
+                key: Pos::new(2, 1),
+                value: Pos::new(2, 9)
+            }
+        );
         assert_eq!(spans["check"].key, Pos::new(3, 1));
         let text = "---\ntitle:  标题\n  nested: 1\n---\n";
         let s = split(text).unwrap();
         let spans = key_spans(text, &s);
-        assert_eq!(spans["title"], KeySpan { key: Pos::new(2, 1), value: Pos::new(2, 9) });
+        assert_eq!(
+            spans["title"],
+            KeySpan {
+                key: Pos::new(2, 1),
+                value: Pos::new(2, 9)
+            }
+        );
         assert!(!spans.contains_key("nested"));
     }
 
@@ -248,7 +281,10 @@ mod tests {
         let text = "+++\ntitle = \"a\"\nschedule = 2026-12-01T12:00:00+08:00\n+++\n";
         let s = split(text).unwrap();
         let fm = parse("a.md", text, &s).unwrap();
-        assert_eq!(fm.schedule, Some(DateText("2026-12-01T12:00:00+08:00".into())));
+        assert_eq!(
+            fm.schedule,
+            Some(DateText("2026-12-01T12:00:00+08:00".into()))
+        );
     }
 
     #[test]
@@ -256,13 +292,19 @@ mod tests {
         let text = "---\ntitle: 标题\ntitel: x\n---\n";
         let s = split(text).unwrap();
         let d = parse("a.md", text, &s).unwrap_err();
-        assert_eq!(d.to_string(), "a.md:3:1: error[front-matter]: unknown key `titel`\n  help: did you mean `title`?");
+        assert_eq!(
+            d.to_string(),
+            "a.md:3:1: error[front-matter]: unknown key `titel`\n  help: did you mean `title`?"
+        );
         let text = "---\ntitle: 标题\ndraft: maybe\n---\n";
         let s = split(text).unwrap();
         let d = parse("a.md", text, &s).unwrap_err();
         assert_eq!((d.line, d.column), (3, 8), "{d}");
         assert!(d.message.contains("expected a boolean"), "{d}");
-        assert_eq!(d.suggestion.as_deref(), Some("write true or false, without quotes"));
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some("write true or false, without quotes")
+        );
     }
 
     #[test]

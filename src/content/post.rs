@@ -84,8 +84,13 @@ pub fn load_post(
 ) -> Result<(Post, Vec<Diagnostic>), Vec<Diagnostic>> {
     let source = relative_path(root, path);
     let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Diagnostic::error(&source, Pos::START, "front-matter", format!("cannot read file: {e}"))
-            .with_suggestion("save the file as UTF-8 text")]
+        vec![Diagnostic::error(
+            &source,
+            Pos::START,
+            "front-matter",
+            format!("cannot read file: {e}"),
+        )
+        .with_suggestion("save the file as UTF-8 text")]
     })?;
     let split = front_matter::split(&text).map_err(|(pos, message, help)| {
         vec![Diagnostic::error(&source, pos, "front-matter", message).with_suggestion(help)]
@@ -95,7 +100,15 @@ pub fn load_post(
     let body_offset = split.body_offset;
     let slug = slug_for(path);
 
-    let mut post = Post { source, path: path.to_path_buf(), slug, meta: PostMeta::default(), keys, text, body_offset };
+    let mut post = Post {
+        source,
+        path: path.to_path_buf(),
+        slug,
+        meta: PostMeta::default(),
+        keys,
+        text,
+        body_offset,
+    };
     let (meta, errors) = validate(root, config, &post, raw);
     post.meta = meta;
     if errors.is_empty() {
@@ -116,7 +129,12 @@ fn slug_for(path: &Path) -> String {
     stem.into_owned()
 }
 
-fn validate(root: &Path, config: &Config, post: &Post, raw: RawFrontMatter) -> (PostMeta, Vec<Diagnostic>) {
+fn validate(
+    root: &Path,
+    config: &Config,
+    post: &Post,
+    raw: RawFrontMatter,
+) -> (PostMeta, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let file = &post.source;
     let error = |key: &str, message: String, help: &str| {
@@ -126,20 +144,39 @@ fn validate(root: &Path, config: &Config, post: &Post, raw: RawFrontMatter) -> (
 
     match raw.title.map(|t| t.trim().to_string()) {
         Some(t) if !t.is_empty() => meta.title = t,
-        Some(_) => errors.push(error("title", "`title` is empty".into(), "write the article's title, e.g. title = \"用 Rust 写一个博客\"")),
+        Some(_) => errors.push(error(
+            "title",
+            "`title` is empty".into(),
+            "write the article's title, e.g. title = \"用 Rust 写一个博客\"",
+        )),
         None => errors.push(
-            Diagnostic::error(file, Pos::START, "front-matter", "missing required key `title`")
-                .with_suggestion("add title = \"…\" to the front matter"),
+            Diagnostic::error(
+                file,
+                Pos::START,
+                "front-matter",
+                "missing required key `title`",
+            )
+            .with_suggestion("add title = \"…\" to the front matter"),
         ),
     }
     if !post.slug.is_ascii() || post.slug.contains(char::is_whitespace) {
         errors.push(
-            Diagnostic::error(file, Pos::START, "front-matter", format!("file name `{}` cannot be used as a slug", post.slug))
-                .with_suggestion("rename the file with ASCII letters, digits and hyphens, e.g. rust-intro.md"),
+            Diagnostic::error(
+                file,
+                Pos::START,
+                "front-matter",
+                format!("file name `{}` cannot be used as a slug", post.slug),
+            )
+            .with_suggestion(
+                "rename the file with ASCII letters, digits and hyphens, e.g. rust-intro.md",
+            ),
         );
     }
 
-    meta.summary = raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    meta.summary = raw
+        .summary
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     meta.author = raw.author.or_else(|| config.site.author.clone());
     meta.draft = raw.draft.unwrap_or(false);
     meta.comments = raw.comments.unwrap_or(true);
@@ -149,7 +186,11 @@ fn validate(root: &Path, config: &Config, post: &Post, raw: RawFrontMatter) -> (
         if url.starts_with("https://") || url.starts_with("http://") {
             meta.source_url = Some(url);
         } else {
-            errors.push(error("source_url", format!("source_url `{url}` is not a web address"), "use a full address starting with https://"));
+            errors.push(error(
+                "source_url",
+                format!("source_url `{url}` is not a web address"),
+                "use a full address starting with https://",
+            ));
         }
     }
 
@@ -157,7 +198,11 @@ fn validate(root: &Path, config: &Config, post: &Post, raw: RawFrontMatter) -> (
         if (1..=8).contains(&p) {
             meta.position = Some(p);
         } else {
-            errors.push(error("position", format!("position {p} is out of range"), "one push holds at most 8 articles: use 1 (headline) to 8"));
+            errors.push(error(
+                "position",
+                format!("position {p} is out of range"),
+                "one push holds at most 8 articles: use 1 (headline) to 8",
+            ));
         }
     }
 
@@ -168,12 +213,22 @@ fn validate(root: &Path, config: &Config, post: &Post, raw: RawFrontMatter) -> (
             let known: Vec<&str> = config.columns.iter().map(|c| c.slug()).collect();
             let help = match did_you_mean(&column, known.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None if known.is_empty() => "declare it in config.toml under [[columns]]".to_string(),
-                None => format!("declared columns: {}; or add it to config.toml under [[columns]]", known.join(", ")),
+                None if known.is_empty() => {
+                    "declare it in config.toml under [[columns]]".to_string()
+                }
+                None => format!(
+                    "declared columns: {}; or add it to config.toml under [[columns]]",
+                    known.join(", ")
+                ),
             };
             errors.push(
-                Diagnostic::error(file, post.value_pos("column"), "column-unknown", format!("column `{column}` is not declared in config.toml"))
-                    .with_suggestion(help),
+                Diagnostic::error(
+                    file,
+                    post.value_pos("column"),
+                    "column-unknown",
+                    format!("column `{column}` is not declared in config.toml"),
+                )
+                .with_suggestion(help),
             );
         }
         None => {
@@ -189,7 +244,13 @@ fn validate(root: &Path, config: &Config, post: &Post, raw: RawFrontMatter) -> (
 
     meta.cover = raw.cover.or_else(|| {
         let column = config.column(meta.column.as_deref()?)?;
-        column.cover.as_ref().map(|c| if c.starts_with('/') { c.clone() } else { format!("/{c}") })
+        column.cover.as_ref().map(|c| {
+            if c.starts_with('/') {
+                c.clone()
+            } else {
+                format!("/{c}")
+            }
+        })
     });
     let dir = post.path.parent().unwrap_or(root).to_path_buf();
     meta.cover_path = meta.cover.as_deref().map(|c| resolve_path(root, &dir, c));

@@ -30,9 +30,13 @@ pub fn fix_emphasis(source: &str, options: Options) -> Option<String> {
             let after = source[range.start + end..].chars().next();
             match (before, after) {
                 // `是**“`: cannot open; give it whitespace before.
-                (Some(b), Some(a)) if is_letter(b) && is_punct(a) => inserts.push(range.start + start),
+                (Some(b), Some(a)) if is_letter(b) && is_punct(a) => {
+                    inserts.push(range.start + start)
+                }
                 // `”**后`: cannot close; give it whitespace after.
-                (Some(b), Some(a)) if is_punct(b) && is_letter(a) => inserts.push(range.start + end),
+                (Some(b), Some(a)) if is_punct(b) && is_letter(a) => {
+                    inserts.push(range.start + end)
+                }
                 _ => {}
             }
             search = end;
@@ -83,13 +87,22 @@ mod tests {
     #[test]
     fn bold_around_quotes_before_a_letter() {
         assert_eq!(html("**“引号”**后"), "<p><strong>“引号”</strong>后</p>\n");
-        assert_eq!(html("这是**“引号”**后"), "<p>这是<strong>“引号”</strong>后</p>\n");
-        assert_eq!(html("读**《书名》**和"), "<p>读<strong>《书名》</strong>和</p>\n");
+        assert_eq!(
+            html("这是**“引号”**后"),
+            "<p>这是<strong>“引号”</strong>后</p>\n"
+        );
+        assert_eq!(
+            html("读**《书名》**和"),
+            "<p>读<strong>《书名》</strong>和</p>\n"
+        );
     }
 
     #[test]
     fn cases_commonmark_already_handles_stay_the_same() {
-        assert_eq!(html("这是**重点**。"), "<p>这是<strong>重点</strong>。</p>\n");
+        assert_eq!(
+            html("这是**重点**。"),
+            "<p>这是<strong>重点</strong>。</p>\n"
+        );
         assert_eq!(html("*斜体*，"), "<p><em>斜体</em>，</p>\n");
         assert!(fix_emphasis("这是**重点**。", Options::empty()).is_none());
     }

@@ -16,8 +16,14 @@ fn highlighter() -> &'static Highlighter {
     static H: OnceLock<Highlighter> = OnceLock::new();
     H.get_or_init(|| {
         let mut themes = ThemeSet::load_defaults();
-        let theme = themes.themes.remove("InspiredGitHub").expect("syntect ships InspiredGitHub");
-        Highlighter { syntaxes: SyntaxSet::load_defaults_newlines(), theme }
+        let theme = themes
+            .themes
+            .remove("InspiredGitHub")
+            .expect("syntect ships InspiredGitHub");
+        Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+            theme,
+        }
     })
 }
 
@@ -37,7 +43,9 @@ fn find_syntax<'a>(set: &'a SyntaxSet, lang: &str) -> Option<&'a SyntaxReference
 pub fn code_html(out: &mut String, code: &str, lang: &str) {
     let code = code.strip_suffix('\n').unwrap_or(code);
     let h = highlighter();
-    let syntax = (!lang.is_empty()).then(|| find_syntax(&h.syntaxes, lang)).flatten();
+    let syntax = (!lang.is_empty())
+        .then(|| find_syntax(&h.syntaxes, lang))
+        .flatten();
     let Some(syntax) = syntax else {
         for (i, line) in code.split('\n').enumerate() {
             if i > 0 {
@@ -79,12 +87,21 @@ pub fn code_html(out: &mut String, code: &str, lang: &str) {
     }
 }
 
-fn flush(out: &mut String, pending: Option<(Color, String)>, default_fg: Color, line_start: &mut bool) {
+fn flush(
+    out: &mut String,
+    pending: Option<(Color, String)>,
+    default_fg: Color,
+    line_start: &mut bool,
+) {
     let Some((color, text)) = pending else { return };
     if color == default_fg {
         push_code_text(out, &text, *line_start);
     } else {
-        let _ = write!(out, "<span style=\"color:#{:02x}{:02x}{:02x}\">", color.r, color.g, color.b);
+        let _ = write!(
+            out,
+            "<span style=\"color:#{:02x}{:02x}{:02x}\">",
+            color.r, color.g, color.b
+        );
         push_code_text(out, &text, *line_start);
         out.push_str("</span>");
     }
@@ -127,7 +144,10 @@ mod tests {
 
     #[test]
     fn keeps_indentation_and_line_breaks() {
-        assert_eq!(plain("fn a() {\n    b(1, 2);\n}\n"), "fn a() {<br>&nbsp;&nbsp;&nbsp;&nbsp;b(1, 2);<br>}");
+        assert_eq!(
+            plain("fn a() {\n    b(1, 2);\n}\n"),
+            "fn a() {<br>&nbsp;&nbsp;&nbsp;&nbsp;b(1, 2);<br>}"
+        );
         assert_eq!(plain("a  b\n\n<c>"), "a &nbsp;b<br><br>&lt;c&gt;");
         assert_eq!(plain("\tx"), "&nbsp;&nbsp;&nbsp;&nbsp;x");
     }
@@ -135,7 +155,11 @@ mod tests {
     #[test]
     fn highlights_with_inline_colours() {
         let mut out = String::new();
-        code_html(&mut out, "fn main() {\n    let x = \"字符串\";\n}\n", "rust");
+        code_html(
+            &mut out,
+            "fn main() {\n    let x = \"字符串\";\n}\n",
+            "rust",
+        );
         assert!(out.contains("<span style=\"color:#"), "{out}");
         assert!(out.contains("&nbsp;&nbsp;&nbsp;&nbsp;"), "{out}");
         assert!(out.contains("字符串"), "{out}");

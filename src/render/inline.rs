@@ -17,7 +17,9 @@ fn inliner() -> &'static CSSInliner<'static> {
 
 /// Inlines `css` into the fragment `html` and removes the attributes WeChat drops.
 pub fn inline(html: &str, css: &str) -> Result<String, String> {
-    let inlined = inliner().inline_fragment(html, css).map_err(|e| e.to_string())?;
+    let inlined = inliner()
+        .inline_fragment(html, css)
+        .map_err(|e| e.to_string())?;
     Ok(strip_attributes(&inlined))
 }
 
@@ -64,10 +66,14 @@ fn push_tag_without(out: &mut String, tag: &str, drop: &[&str]) {
         if bytes[i] == b' ' {
             let name_start = i + 1;
             let name_end = name_start
-                + tag[name_start..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(0);
+                + tag[name_start..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .unwrap_or(0);
             let name = &tag[name_start..name_end];
             if drop.contains(&name) && tag[name_end..].starts_with("=\"") {
-                let value_end = tag[name_end + 2..].find('"').map_or(tag.len(), |e| name_end + 2 + e + 1);
+                let value_end = tag[name_end + 2..]
+                    .find('"')
+                    .map_or(tag.len(), |e| name_end + 2 + e + 1);
                 out.push_str(&tag[start..i]);
                 start = value_end;
                 i = value_end;
@@ -75,7 +81,9 @@ fn push_tag_without(out: &mut String, tag: &str, drop: &[&str]) {
             }
             if tag[name_end..].starts_with("=\"") {
                 // Skip the value so a quoted " class=" inside it is never touched.
-                i = tag[name_end + 2..].find('"').map_or(tag.len(), |e| name_end + 2 + e + 1);
+                i = tag[name_end + 2..]
+                    .find('"')
+                    .map_or(tag.len(), |e| name_end + 2 + e + 1);
                 continue;
             }
         }

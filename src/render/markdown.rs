@@ -53,7 +53,9 @@ pub fn render(body: &str, resolve_image: &mut dyn FnMut(&str, Range<usize>) -> I
     let options = options();
     let fixed = cjk::fix_emphasis(body, options);
     let source = fixed.as_deref().unwrap_or(body);
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(source, options).into_offset_iter().collect();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(source, options)
+        .into_offset_iter()
+        .collect();
     let mut w = Writer::default();
     w.run(&events, &mut |src, range| {
         // Ranges refer to `source`; map them back when the CJK fix inserted markers.
@@ -68,11 +70,19 @@ pub fn render(body: &str, resolve_image: &mut dyn FnMut(&str, Range<usize>) -> I
         .into_iter()
         .filter_map(|(label, html)| {
             let number = *w.footnote_numbers.get(&label)?;
-            Some(Footnote { number, marker: footnote_marker(number), html })
+            Some(Footnote {
+                number,
+                marker: footnote_marker(number),
+                html,
+            })
         })
         .collect();
     footnotes.sort_by_key(|f| f.number);
-    Body { html: w.out, references: w.references, footnotes }
+    Body {
+        html: w.out,
+        references: w.references,
+        footnotes,
+    }
 }
 
 /// Byte range in the original text for a range in the marker-fixed text.
@@ -125,7 +135,11 @@ struct Writer {
 }
 
 impl Writer {
-    fn run(&mut self, events: &[(Event, Range<usize>)], resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut) {
+    fn run(
+        &mut self,
+        events: &[(Event, Range<usize>)],
+        resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut,
+    ) {
         let mut i = 0;
         while i < events.len() {
             let (event, range) = &events[i];
@@ -141,7 +155,9 @@ impl Writer {
                 Event::TaskListMarker(_) => {}
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let lang = match kind {
-                        CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
+                        CodeBlockKind::Fenced(info) => {
+                            info.split([' ', ',', '{']).next().unwrap_or("")
+                        }
                         CodeBlockKind::Indented => "",
                     };
                     let mut code = String::new();
@@ -150,11 +166,14 @@ impl Writer {
                         code.push_str(t);
                         i += 1;
                     }
-                    self.out.push_str("<section class=\"code-block\"><pre class=\"code\"><code>");
+                    self.out
+                        .push_str("<section class=\"code-block\"><pre class=\"code\"><code>");
                     highlight::code_html(&mut self.out, &code, lang);
                     self.out.push_str("</code></pre></section>");
                 }
-                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => {
                     let mut alt = String::new();
                     i += 1;
                     while let Some((e, _)) = events.get(i) {
@@ -215,8 +234,15 @@ impl Writer {
                 Event::Rule => self.out.push_str("<hr>"),
                 Event::FootnoteReference(label) => {
                     let next = self.footnote_numbers.len() + 1;
-                    let n = *self.footnote_numbers.entry(label.to_string()).or_insert(next);
-                    let _ = write!(self.out, "<sup class=\"footnote-ref\">{}</sup>", footnote_marker(n));
+                    let n = *self
+                        .footnote_numbers
+                        .entry(label.to_string())
+                        .or_insert(next);
+                    let _ = write!(
+                        self.out,
+                        "<sup class=\"footnote-ref\">{}</sup>",
+                        footnote_marker(n)
+                    );
                 }
                 Event::InlineMath(_) | Event::DisplayMath(_) => {}
             }
@@ -233,7 +259,10 @@ impl Writer {
             Tag::BlockQuote(_) => self.out.push_str("<blockquote>"),
             Tag::List(start) => {
                 let depth = self.lists.len() + 1;
-                self.lists.push(ListState { ordered: start.is_some(), next: start.unwrap_or(1) });
+                self.lists.push(ListState {
+                    ordered: start.is_some(),
+                    next: start.unwrap_or(1),
+                });
                 let _ = write!(self.out, "<section class=\"list list-{depth}\">");
             }
             Tag::Table(align) => {
@@ -306,7 +335,8 @@ impl Writer {
             }
             TagEnd::TableRow => self.out.push_str("</tr>"),
             TagEnd::TableCell => {
-                self.out.push_str(if self.table_head { "</th>" } else { "</td>" });
+                self.out
+                    .push_str(if self.table_head { "</th>" } else { "</td>" });
                 self.table_cell += 1;
             }
             TagEnd::Emphasis => self.out.push_str("</em>"),
@@ -363,7 +393,11 @@ impl Writer {
         let next = self.references.len() + 1;
         let n = *self.reference_by_url.entry(url.to_string()).or_insert(next);
         if n == next {
-            self.references.push(Reference { number: n, url: url.to_string(), title: None });
+            self.references.push(Reference {
+                number: n,
+                url: url.to_string(),
+                title: None,
+            });
         }
         LinkKind::Reference(n)
     }
@@ -371,7 +405,9 @@ impl Writer {
 
 /// Links WeChat keeps clickable inside an article.
 pub fn is_wechat_article(url: &str) -> bool {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
     rest.is_some_and(|r| r == "mp.weixin.qq.com" || r.starts_with("mp.weixin.qq.com/"))
 }
 
@@ -411,12 +447,18 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> Body {
-        render(md, &mut |src, _| ImageOut { src: format!("cdn/{src}"), width: Some(640) })
+        render(md, &mut |src, _| ImageOut {
+            src: format!("cdn/{src}"),
+            width: Some(640),
+        })
     }
 
     #[test]
     fn soft_breaks_between_chinese_lines_add_no_space() {
-        assert_eq!(html("第一行\n第二行\nand\nmore").html, "<p>第一行第二行 and more</p>");
+        assert_eq!(
+            html("第一行\n第二行\nand\nmore").html,
+            "<p>第一行第二行 and more</p>"
+        );
     }
 
     #[test]
@@ -430,7 +472,9 @@ mod tests {
     #[test]
     fn wechat_links_are_recognised() {
         assert!(is_wechat_article("https://mp.weixin.qq.com/s/abc"));
-        assert!(!is_wechat_article("https://mp.weixin.qq.com.evil.example/s"));
+        assert!(!is_wechat_article(
+            "https://mp.weixin.qq.com.evil.example/s"
+        ));
         assert!(!is_wechat_article("https://example.com/mp.weixin.qq.com"));
     }
 
@@ -440,7 +484,10 @@ mod tests {
         let mut seen = Vec::new();
         render(md, &mut |src, range| {
             seen.push((src.to_string(), range.clone()));
-            ImageOut { src: src.into(), width: None }
+            ImageOut {
+                src: src.into(),
+                width: None,
+            }
         });
         let (src, range) = &seen[0];
         assert_eq!(src, "a.png");

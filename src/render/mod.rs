@@ -64,33 +64,53 @@ struct ColumnView<'a> {
 
 /// Renders one post. Problems (a missing image, a template error) come back as
 /// diagnostics; the article is still returned when they are only warnings.
-pub fn render_post(ctx: &RenderContext, post: &Post) -> Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn render_post(
+    ctx: &RenderContext,
+    post: &Post,
+) -> Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut images: Vec<Asset> = Vec::new();
     let mut names: HashMap<PathBuf, String> = HashMap::new();
     let index = LineIndex::new(&post.text);
     let body = markdown::render(post.body(), &mut |src, range| {
         let pos = index.pos(post.body_offset + range.start);
-        resolve_image(ctx.root, post, src, &mut images, &mut names, |d| diags.push(d.with_pos(&post.source, pos)))
+        resolve_image(ctx.root, post, src, &mut images, &mut names, |d| {
+            diags.push(d.with_pos(&post.source, pos))
+        })
     });
 
-    let column = post.meta.column.as_deref().and_then(|c| ctx.config.column(c));
+    let column = post
+        .meta
+        .column
+        .as_deref()
+        .and_then(|c| ctx.config.column(c));
     let view = PostView {
         slug: &post.slug,
         title: &post.meta.title,
         summary: post.meta.summary.as_deref(),
         author: post.meta.author.as_deref(),
-        column: column.map(|c| ColumnView { name: &c.name, slug: c.slug() }),
+        column: column.map(|c| ColumnView {
+            name: &c.name,
+            slug: c.slug(),
+        }),
         schedule: post.meta.schedule.as_ref().map(format_schedule),
         source_url: post.meta.source_url.as_deref(),
     };
     let mut context = tera::Context::new();
     context.insert("post", &view);
-    context.insert("site", &serde_json::json!({ "name": ctx.config.site.name, "author": ctx.config.site.author }));
+    context.insert(
+        "site",
+        &serde_json::json!({ "name": ctx.config.site.name, "author": ctx.config.site.author }),
+    );
     let partial = |name: Option<&toml::Spanned<String>>| -> Result<String, Diagnostic> {
-        let Some(name) = name else { return Ok(String::new()) };
+        let Some(name) = name else {
+            return Ok(String::new());
+        };
         let template = format!("{}/{}", theme::PARTIALS_DIR, name.get_ref());
-        ctx.theme.tera.render(&template, &context).map_err(|e| theme::template_error(&template, &e))
+        ctx.theme
+            .tera
+            .render(&template, &context)
+            .map_err(|e| theme::template_error(&template, &e))
     };
     let header = partial(column.and_then(|c| c.header.as_ref()));
     let footer = partial(column.and_then(|c| c.footer.as_ref()));
@@ -112,28 +132,51 @@ pub fn render_post(ctx: &RenderContext, post: &Post) -> Result<(Article, Vec<Dia
         .render(theme::ARTICLE_TEMPLATE, &context)
         .map_err(|e| vec![theme::template_error(theme::ARTICLE_TEMPLATE, &e)])?;
     let html = inline::inline(&compact(&raw), &ctx.theme.css).map_err(|e| {
-        vec![Diagnostic::error(&post.source, crate::diagnostic::Pos::START, "template", format!("cannot inline the theme's CSS: {e}"))
-            .with_suggestion("check the theme's style.css for syntax errors")]
+        vec![Diagnostic::error(
+            &post.source,
+            crate::diagnostic::Pos::START,
+            "template",
+            format!("cannot inline the theme's CSS: {e}"),
+        )
+        .with_suggestion("check the theme's style.css for syntax errors")]
     })?;
 
     if crate::diagnostic::has_errors(&diags) {
         return Err(diags);
     }
-    Ok((Article { slug: post.slug.clone(), html, images, references: body.references }, diags))
+    Ok((
+        Article {
+            slug: post.slug.clone(),
+            html,
+            images,
+            references: body.references,
+        },
+        diags,
+    ))
 }
 
 /// The viewing page (`index.html`): the fragment inside a phone-width page.
-pub fn render_page(ctx: &RenderContext, post: &Post, article: &Article) -> Result<String, Diagnostic> {
+pub fn render_page(
+    ctx: &RenderContext,
+    post: &Post,
+    article: &Article,
+) -> Result<String, Diagnostic> {
     let mut context = tera::Context::new();
-    context.insert("post", &serde_json::json!({
-        "title": post.meta.title,
-        "author": post.meta.author,
-        "summary": post.meta.summary,
-        "schedule": post.meta.schedule.as_ref().map(format_schedule),
-    }));
+    context.insert(
+        "post",
+        &serde_json::json!({
+            "title": post.meta.title,
+            "author": post.meta.author,
+            "summary": post.meta.summary,
+            "schedule": post.meta.schedule.as_ref().map(format_schedule),
+        }),
+    );
     context.insert("site", &serde_json::json!({ "name": ctx.config.site.name }));
     context.insert("article", &article.html);
-    ctx.theme.tera.render(theme::PAGE_TEMPLATE, &context).map_err(|e| theme::template_error(theme::PAGE_TEMPLATE, &e))
+    ctx.theme
+        .tera
+        .render(theme::PAGE_TEMPLATE, &context)
+        .map_err(|e| theme::template_error(theme::PAGE_TEMPLATE, &e))
 }
 
 /// RFC 3339 with the offset of the site's timezone, e.g. `2026-12-01T12:00:00+08:00`.
@@ -183,7 +226,10 @@ fn resolve_image(
     mut report: impl FnMut(ImageProblem),
 ) -> markdown::ImageOut {
     let problem = |rule: &str, severity, message: String, help: &str| {
-        ImageProblem(Diagnostic::new("", crate::diagnostic::Pos::START, rule, severity, message).with_suggestion(help))
+        ImageProblem(
+            Diagnostic::new("", crate::diagnostic::Pos::START, rule, severity, message)
+                .with_suggestion(help),
+        )
     };
     if src.starts_with("http://") || src.starts_with("https://") || src.starts_with("data:") {
         if !is_wechat_cdn(src) {
@@ -194,20 +240,38 @@ fn resolve_image(
                 "download it into the site and reference the local file; wxpress uploads it on publish",
             ));
         }
-        return markdown::ImageOut { src: src.to_string(), width: None };
+        return markdown::ImageOut {
+            src: src.to_string(),
+            width: None,
+        };
     }
     let path = resolve_path(root, post.dir(), src);
     if let Some(name) = names.get(&path) {
-        let width = images.iter().find(|a| &a.name == name).and_then(|a| a.width);
-        return markdown::ImageOut { src: name.clone(), width };
+        let width = images
+            .iter()
+            .find(|a| &a.name == name)
+            .and_then(|a| a.width);
+        return markdown::ImageOut {
+            src: name.clone(),
+            width,
+        };
     }
     let width = match imagesize::size(&path) {
         Ok(size) => Some(size.width as u32),
         Err(e) => {
             let (rule, message) = if path.is_file() {
-                ("image-too-large", format!("cannot read the size of image `{src}`: {e}"))
+                (
+                    "image-too-large",
+                    format!("cannot read the size of image `{src}`: {e}"),
+                )
             } else {
-                ("image-missing", format!("image `{src}` not found (looked at {})", crate::content::relative_path(root, &path)))
+                (
+                    "image-missing",
+                    format!(
+                        "image `{src}` not found (looked at {})",
+                        crate::content::relative_path(root, &path)
+                    ),
+                )
             };
             report(problem(rule, crate::diagnostic::Severity::Error, message, "paths are relative to the post's folder, or to the site root when they start with /"));
             None
@@ -215,18 +279,30 @@ fn resolve_image(
     };
     let name = unique_name(&path, images);
     names.insert(path.clone(), name.clone());
-    images.push(Asset { path, name: name.clone(), width });
+    images.push(Asset {
+        path,
+        name: name.clone(),
+        width,
+    });
     markdown::ImageOut { src: name, width }
 }
 
 /// The file name, made unique among the post's images: `a.png`, `a-2.png`, …
 fn unique_name(path: &Path, taken: &[Asset]) -> String {
-    let file = path.file_name().map_or("image".into(), |f| f.to_string_lossy().into_owned());
-    let (stem, ext) = file.rsplit_once('.').map_or((file.as_str(), ""), |(s, e)| (s, e));
+    let file = path
+        .file_name()
+        .map_or("image".into(), |f| f.to_string_lossy().into_owned());
+    let (stem, ext) = file
+        .rsplit_once('.')
+        .map_or((file.as_str(), ""), |(s, e)| (s, e));
     let mut name = file.clone();
     let mut n = 2;
     while taken.iter().any(|a| a.name == name) || name == "index.html" || name == "article.html" {
-        name = if ext.is_empty() { format!("{stem}-{n}") } else { format!("{stem}-{n}.{ext}") };
+        name = if ext.is_empty() {
+            format!("{stem}-{n}")
+        } else {
+            format!("{stem}-{n}.{ext}")
+        };
         n += 1;
     }
     name
@@ -234,6 +310,10 @@ fn unique_name(path: &Path, taken: &[Asset]) -> String {
 
 /// Image hosts WeChat serves articles from; such images need no upload.
 pub fn is_wechat_cdn(src: &str) -> bool {
-    let host = src.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or("");
+    let host = src
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("");
     host == "mmbiz.qpic.cn" || host.ends_with(".qpic.cn") || host == "mmbiz.qlogo.cn"
 }

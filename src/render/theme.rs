@@ -14,10 +14,22 @@ pub const PARTIALS_DIR: &str = "partials";
 /// The default theme, compiled in: used by `wxpress init` and as the fallback for any
 /// file a theme does not provide.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("templates/article.html", include_str!("../../themes/default/templates/article.html")),
-    ("templates/page.html", include_str!("../../themes/default/templates/page.html")),
-    ("templates/partials/footer.html", include_str!("../../themes/default/templates/partials/footer.html")),
-    ("templates/partials/header-tech.html", include_str!("../../themes/default/templates/partials/header-tech.html")),
+    (
+        "templates/article.html",
+        include_str!("../../themes/default/templates/article.html"),
+    ),
+    (
+        "templates/page.html",
+        include_str!("../../themes/default/templates/page.html"),
+    ),
+    (
+        "templates/partials/footer.html",
+        include_str!("../../themes/default/templates/partials/footer.html"),
+    ),
+    (
+        "templates/partials/header-tech.html",
+        include_str!("../../themes/default/templates/partials/header-tech.html"),
+    ),
     ("style.css", include_str!("../../themes/default/style.css")),
 ];
 
@@ -34,9 +46,18 @@ impl Theme {
         let name = config.site.theme().to_string();
         let theme_dir = root.join("themes").join(&name);
         if name != config::DEFAULT_THEME && !theme_dir.is_dir() {
-            let pos = config.site.theme.as_ref().map_or(Pos::START, |t| config_pos(root, t.span().start));
-            return Err(vec![Diagnostic::error(config::FILE, pos, "config", format!("theme `{name}` not found: there is no folder themes/{name}/"))
-                .with_suggestion("create it, or use theme = \"default\"")]);
+            let pos = config
+                .site
+                .theme
+                .as_ref()
+                .map_or(Pos::START, |t| config_pos(root, t.span().start));
+            return Err(vec![Diagnostic::error(
+                config::FILE,
+                pos,
+                "config",
+                format!("theme `{name}` not found: there is no folder themes/{name}/"),
+            )
+            .with_suggestion("create it, or use theme = \"default\"")]);
         }
 
         // Name → (source text, file it came from, for messages).
@@ -44,14 +65,24 @@ impl Theme {
             .iter()
             .filter_map(|(path, text)| {
                 let name = path.strip_prefix("templates/")?;
-                Some((name.to_string(), text.to_string(), format!("(built-in default theme) {path}")))
+                Some((
+                    name.to_string(),
+                    text.to_string(),
+                    format!("(built-in default theme) {path}"),
+                ))
             })
             .collect();
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for dir in [theme_dir.join("templates"), root.join("templates")] {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-                if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "html") {
+            for entry in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                if !entry.file_type().is_file()
+                    || entry.path().extension().is_none_or(|e| e != "html")
+                {
                     continue;
                 }
                 let rel = crate::content::relative_path(&dir, entry.path());
@@ -62,7 +93,12 @@ impl Theme {
                         templates.push((rel, text, shown));
                         files.push(entry.into_path());
                     }
-                    Err(e) => errors.push(Diagnostic::error(shown, Pos::START, "template", format!("cannot read template: {e}"))),
+                    Err(e) => errors.push(Diagnostic::error(
+                        shown,
+                        Pos::START,
+                        "template",
+                        format!("cannot read template: {e}"),
+                    )),
                 }
             }
         }
@@ -71,7 +107,12 @@ impl Theme {
         let css = if css_path.is_file() {
             files.push(css_path.clone());
             std::fs::read_to_string(&css_path).unwrap_or_else(|e| {
-                errors.push(Diagnostic::error(crate::content::relative_path(root, &css_path), Pos::START, "template", format!("cannot read stylesheet: {e}")));
+                errors.push(Diagnostic::error(
+                    crate::content::relative_path(root, &css_path),
+                    Pos::START,
+                    "template",
+                    format!("cannot read stylesheet: {e}"),
+                ));
                 String::new()
             })
         } else {
@@ -88,7 +129,9 @@ impl Theme {
         }
         // …then together, so `extends` and `include` resolve across layers.
         if errors.is_empty() {
-            if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+            if let Err(e) =
+                tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
+            {
                 errors.push(template_error("templates", &e));
             }
         }
@@ -98,14 +141,26 @@ impl Theme {
                 let wanted = format!("{PARTIALS_DIR}/{}", partial.get_ref());
                 if errors.is_empty() && !tera.get_template_names().any(|n| n == wanted) {
                     errors.push(
-                        Diagnostic::error(config::FILE, config_pos(root, partial.span().start), "config", format!("partial `{}` not found", partial.get_ref()))
-                            .with_suggestion(format!("create themes/{name}/templates/{wanted} or templates/{wanted}")),
+                        Diagnostic::error(
+                            config::FILE,
+                            config_pos(root, partial.span().start),
+                            "config",
+                            format!("partial `{}` not found", partial.get_ref()),
+                        )
+                        .with_suggestion(format!(
+                            "create themes/{name}/templates/{wanted} or templates/{wanted}"
+                        )),
                     );
                 }
             }
         }
         if errors.is_empty() {
-            Ok(Theme { name, tera, css, files })
+            Ok(Theme {
+                name,
+                tera,
+                css,
+                files,
+            })
         } else {
             Err(errors)
         }
@@ -113,7 +168,10 @@ impl Theme {
 }
 
 pub fn builtin(path: &str) -> &'static str {
-    BUILTIN.iter().find(|(p, _)| *p == path).map_or("", |(_, t)| t)
+    BUILTIN
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or("", |(_, t)| t)
 }
 
 fn config_pos(root: &Path, offset: usize) -> Pos {
@@ -134,10 +192,16 @@ pub fn template_error(file: &str, e: &tera::Error) -> Diagnostic {
         .split("--> ")
         .nth(1)
         .and_then(|rest| {
-            let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-            Some(Pos::new(nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
+            let mut nums = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some(Pos::new(
+                nums.next()?.parse().ok()?,
+                nums.next()?.parse().ok()?,
+            ))
         })
         .unwrap_or(Pos::START);
     let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-    Diagnostic::error(file, pos, "template", message).with_suggestion("fix the template syntax (tera, like Jinja2)")
+    Diagnostic::error(file, pos, "template", message)
+        .with_suggestion("fix the template syntax (tera, like Jinja2)")
 }
