@@ -109,7 +109,9 @@ fn rewrite_tag(out: &mut String, tag: &str) {
 fn push_compact_style(out: &mut String, style: &str) {
     let mut first = true;
     for decl in style.split(';') {
-        let Some((prop, value)) = decl.split_once(':') else { continue };
+        let Some((prop, value)) = decl.split_once(':') else {
+            continue;
+        };
         if !first {
             out.push(';');
         }
