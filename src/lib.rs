@@ -14,5 +14,6 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod init;
+pub mod output;
 pub mod render;
 pub mod site;
