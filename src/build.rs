@@ -98,14 +98,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         return Err(diags);
     }
     check_out_dir(&opts.root, &opts.out)?;
-    let outputs: Vec<(PostOutput, String)> = rendered
-        .iter()
-        .filter(|r| r.article.is_some())
-        .zip(pages)
-        .collect::<Vec<_>>()
+    let written: Vec<&Rendered> = rendered.iter().filter(|r| r.article.is_some()).collect();
+    let covers: Vec<Option<String>> = written.iter().map(|r| cover_name(&r.post)).collect();
+    let outputs: Vec<(PostOutput, String)> = (0..written.len())
         .into_par_iter()
-        .map(|(r, page)| {
-            let output = post_output(r, page);
+        .map(|i| {
+            let output = post_output(written[i], &pages[i], covers[i].as_deref());
             let fingerprint = output.fingerprint();
             (output, fingerprint)
         })
@@ -181,33 +179,30 @@ fn cover_name(post: &crate::content::Post) -> Option<String> {
     Some(format!("cover.{ext}"))
 }
 
-/// The files of one post's output folder.
-fn post_output(r: &Rendered, page: String) -> PostOutput {
+/// The files of one post's output folder, borrowing the rendered texts.
+fn post_output<'a>(r: &'a Rendered, page: &'a str, cover: Option<&'a str>) -> PostOutput<'a> {
     let article = r.article.as_ref().expect("only rendered posts have output");
     let mut files = vec![
         OutputFile::Text {
-            name: "article.html".into(),
-            text: article.html.clone(),
+            name: "article.html",
+            text: &article.html,
         },
         OutputFile::Text {
-            name: "index.html".into(),
+            name: "index.html",
             text: page,
         },
     ];
     for image in &article.images {
         files.push(OutputFile::Copy {
-            name: image.name.clone(),
-            from: image.path.clone(),
+            name: &image.name,
+            from: &image.path,
         });
     }
-    if let (Some(name), Some(path)) = (cover_name(&r.post), &r.post.meta.cover_path) {
-        files.push(OutputFile::Copy {
-            name,
-            from: path.clone(),
-        });
+    if let (Some(name), Some(path)) = (cover, &r.post.meta.cover_path) {
+        files.push(OutputFile::Copy { name, from: path });
     }
     PostOutput {
-        slug: r.post.slug.clone(),
+        slug: &r.post.slug,
         files,
     }
 }

@@ -12,25 +12,26 @@ use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// One post's output folder.
-pub struct PostOutput {
-    pub slug: String,
-    pub files: Vec<OutputFile>,
+/// One post's output folder. It borrows the rendered texts: a large site's
+/// articles and pages are most of a build's memory, so they are never copied.
+pub struct PostOutput<'a> {
+    pub slug: &'a str,
+    pub files: Vec<OutputFile<'a>>,
 }
 
-pub enum OutputFile {
+pub enum OutputFile<'a> {
     Text {
-        name: String,
-        text: String,
+        name: &'a str,
+        text: &'a str,
     },
     /// A file copied from the site (an image): hard-linked where the disk allows.
     Copy {
-        name: String,
-        from: PathBuf,
+        name: &'a str,
+        from: &'a Path,
     },
 }
 
-impl PostOutput {
+impl PostOutput<'_> {
     /// Changes when any output byte would: the texts, and each copied file's
     /// name, path, size and modification time. A fast 64-bit hash, not a
     /// cryptographic one: it only decides whether a folder can be reused, and a
@@ -79,9 +80,9 @@ pub fn write(
     let results: Vec<io::Result<bool>> = posts
         .par_iter()
         .map(|(post, fingerprint)| {
-            let target = tmp.path().join(&post.slug);
-            let previous = out.join(&post.slug);
-            if old.get(&post.slug) == Some(fingerprint) && same_texts(&previous, post) {
+            let target = tmp.path().join(post.slug);
+            let previous = out.join(post.slug);
+            if old.get(post.slug) == Some(fingerprint) && same_texts(&previous, post) {
                 std::fs::rename(&previous, &target)?;
                 return Ok(true);
             }
@@ -92,7 +93,7 @@ pub fn write(
         .iter()
         .zip(&results)
         .filter(|(_, r)| matches!(r, Ok(true)))
-        .map(|((p, _), _)| p.slug.as_str())
+        .map(|((p, _), _)| p.slug)
         .collect();
     let outcome = results
         .into_iter()
@@ -171,12 +172,12 @@ fn remove_leftovers(parent: &Path, name: &str) {
 mod tests {
     use super::*;
 
-    fn post(slug: &str, text: &str) -> (PostOutput, String) {
+    fn post<'a>(slug: &'a str, text: &'a str) -> (PostOutput<'a>, String) {
         let post = PostOutput {
-            slug: slug.into(),
+            slug,
             files: vec![OutputFile::Text {
-                name: "article.html".into(),
-                text: text.into(),
+                name: "article.html",
+                text,
             }],
         };
         let fp = post.fingerprint();
@@ -194,7 +195,7 @@ mod tests {
 
         let old: OldFingerprints = first
             .iter()
-            .map(|(p, f)| (p.slug.clone(), f.clone()))
+            .map(|(p, f)| (p.slug.to_string(), f.clone()))
             .collect();
         write(&out, &[post("a", "甲"), post("b", "乙二")], "{}", &old).unwrap();
         assert_eq!(
@@ -222,7 +223,7 @@ mod tests {
         std::fs::write(out.join("a/article.html"), "手改过的").unwrap();
         let old: OldFingerprints = first
             .iter()
-            .map(|(p, f)| (p.slug.clone(), f.clone()))
+            .map(|(p, f)| (p.slug.to_string(), f.clone()))
             .collect();
         write(&out, &[post("a", "原文")], "{}", &old).unwrap();
         assert_eq!(
