@@ -10,5 +10,8 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod init;
+pub mod publish;
 pub mod render;
+pub mod sandbox;
 pub mod site;
+pub mod wechat;
