@@ -112,6 +112,10 @@ async fn gate(
             kind: FaultKind::Http500,
             ..
         }) => return (StatusCode::INTERNAL_SERVER_ERROR, "sandbox: injected 500").into_response(),
+        Some(Fault {
+            kind: FaultKind::ExpireToken,
+            ..
+        }) => sb.state().expire_tokens(),
         _ => {}
     }
     if endpoint != "stable_token" {
@@ -178,7 +182,7 @@ async fn stable_token(AxState(sb): AxState<Shared>, body: Bytes) -> Json<Value> 
     s.tokens.clear();
     s.tokens.insert(token.clone(), now + ttl);
     s.current_token = Some(token.clone());
-    s.tokens_issued += 1;
+    s.tokens_issued.push(token.clone());
     Json(json!({ "access_token": token, "expires_in": ttl.as_secs() }))
 }
 
@@ -605,11 +609,7 @@ async fn admin_fault(AxState(sb): AxState<Shared>, Json(req): Json<FaultRequest>
 }
 
 async fn admin_expire_token(AxState(sb): AxState<Shared>) -> Json<Value> {
-    let mut s = sb.state();
-    let past = Instant::now();
-    for exp in s.tokens.values_mut() {
-        *exp = past;
-    }
+    sb.state().expire_tokens();
     err(0, "ok")
 }
 

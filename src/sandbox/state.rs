@@ -40,6 +40,9 @@ pub enum FaultKind {
     /// The call *is* handled, but the answer comes only after `stall_ms`, so the
     /// client times out not knowing.
     Timeout,
+    /// Every access token expires just before the call: it fails with 42001.
+    #[serde(rename = "expire_token")]
+    ExpireToken,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,8 +137,8 @@ pub struct State {
     pub previews: Vec<Preview>,
     /// Calls per endpoint, faulty ones included.
     pub calls: BTreeMap<String, u64>,
-    /// Tokens issued, for tests that check none leaked (they are fake anyway).
-    pub tokens_issued: u64,
+    /// Every token issued, for tests that check none leaked (they are fake anyway).
+    pub tokens_issued: Vec<String>,
     #[serde(skip)]
     pub tokens: HashMap<String, Instant>,
     #[serde(skip)]
@@ -147,6 +150,13 @@ pub struct State {
 }
 
 impl State {
+    pub fn expire_tokens(&mut self) {
+        let now = Instant::now();
+        for exp in self.tokens.values_mut() {
+            *exp = now;
+        }
+    }
+
     pub fn next_id(&mut self) -> u64 {
         self.seq += 1;
         self.seq
