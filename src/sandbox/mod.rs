@@ -103,20 +103,29 @@ async fn gate(
         *s.calls.entry(endpoint.clone()).or_default() += 1;
         s.take_fault(&endpoint)
     };
-    match fault {
+    if matches!(
+        fault,
         Some(Fault {
-            kind: FaultKind::Busy,
+            kind: FaultKind::Busy | FaultKind::Http500,
             ..
-        }) => return err(-1, "system error").into_response(),
-        Some(Fault {
-            kind: FaultKind::Http500,
-            ..
-        }) => return (StatusCode::INTERNAL_SERVER_ERROR, "sandbox: injected 500").into_response(),
+        })
+    ) {
+        // Read the whole request first, as a real server does, so the client sees
+        // the answer and not a connection closed mid-upload.
+        let _ = axum::body::to_bytes(req.into_body(), MATERIAL_MAX * 2).await;
+        return match fault.map(|f| f.kind) {
+            Some(FaultKind::Busy) => err(-1, "system error").into_response(),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "sandbox: injected 500").into_response(),
+        };
+    }
+    if matches!(
+        fault,
         Some(Fault {
             kind: FaultKind::ExpireToken,
             ..
-        }) => sb.state().expire_tokens(),
-        _ => {}
+        })
+    ) {
+        sb.state().expire_tokens();
     }
     if endpoint != "stable_token" {
         let s = sb.state();
