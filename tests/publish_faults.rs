@@ -22,7 +22,11 @@ fn busy_and_500_are_retried() {
     fault(&sb, "draft/batchget", "busy", 1);
     let run = publish(&site, &sb, &["content", "--mode", "publish"]);
     run.ok();
-    assert!(run.stderr.contains("retrying media/uploadimg in"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("retrying media/uploadimg in"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("WeChat busy (-1)"), "{}", run.stderr);
     assert!(run.stderr.contains("HTTP 500"), "{}", run.stderr);
     assert_eq!(calls(&sb, "media/uploadimg"), 3);
@@ -38,7 +42,11 @@ fn retries_are_bounded() {
     fault(&sb, "media/uploadimg", "busy", 50);
     let run = publish(&site, &sb, &["content", "--mode", "publish"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stdout.contains("media/uploadimg: WeChat error -1"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("media/uploadimg: WeChat error -1"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(calls(&sb, "media/uploadimg"), 6, "1 try + 5 retries");
     assert_eq!(calls(&sb, "draft/add"), 0);
 }
@@ -51,7 +59,12 @@ fn a_500_on_draft_add_is_reconciled_before_trying_again() {
     fault(&sb, "draft/add", "http500", 1);
     let run = publish(&site, &sb, &["content", "--mode", "draft"]);
     run.ok();
-    assert!(run.stderr.contains("checking whether the draft was created"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("checking whether the draft was created"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(calls(&sb, "draft/batchget"), 1);
     assert_eq!(state(&sb)["drafts"].as_array().unwrap().len(), 1);
 }
@@ -79,7 +92,10 @@ fn a_lost_submit_answer_is_found_among_published_articles() {
     assert_eq!(calls(&sb, "freepublish/submit"), 1);
     one_publish(&sb);
     assert_eq!(site.pushes()[0]["state"], "published");
-    assert!(site.pushes()[0]["urls"][0].as_str().unwrap().starts_with("https://mp.weixin.qq.com/s/"));
+    assert!(site.pushes()[0]["urls"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("https://mp.weixin.qq.com/s/"));
 }
 
 #[test]
@@ -92,7 +108,10 @@ fn a_lost_sendall_answer_is_resent_and_deduplicated_by_clientmsgid() {
     assert_eq!(calls(&sb, "message/mass/sendall"), 2);
     let st = state(&sb);
     assert_eq!(st["sends"].as_array().unwrap().len(), 1);
-    assert_eq!(site.pushes()[0]["msg_id"], st["sends"][0]["msg_id"].to_string());
+    assert_eq!(
+        site.pushes()[0]["msg_id"],
+        st["sends"][0]["msg_id"].to_string()
+    );
 }
 
 #[test]
@@ -115,8 +134,17 @@ fn a_wrong_secret_is_a_clear_error() {
     cmd.env("WXPRESS_APP_SECRET", "not-the-secret");
     let run = run_cmd(cmd);
     assert_eq!(run.code, Some(2));
-    assert!(run.stdout.contains("stable_token: WeChat error 40125"), "{}", run.stdout);
-    assert!(run.stdout.contains("WXPRESS_APP_SECRET is not this account's AppSecret"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("stable_token: WeChat error 40125"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("WXPRESS_APP_SECRET is not this account's AppSecret"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("not-the-secret") && !run.stderr.contains("not-the-secret"));
 }
 
@@ -128,6 +156,10 @@ fn a_missing_secret_says_where_to_put_it() {
     cmd.env_remove("WXPRESS_APP_SECRET");
     let run = run_cmd(cmd);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("export WXPRESS_APP_SECRET="), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("export WXPRESS_APP_SECRET="),
+        "{}",
+        run.stderr
+    );
     assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
 }
