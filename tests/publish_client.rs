@@ -65,7 +65,7 @@ fn creating_calls_are_not_repeated_on_a_500() {
     let c = client(&sb);
     let a = article(&c);
     fault(&sb, "draft/add", "http500", 1);
-    let e = c.draft_add(&[a.clone()]).unwrap_err();
+    let e = c.draft_add(std::slice::from_ref(&a)).unwrap_err();
     assert_eq!(
         e,
         WechatError::Http {

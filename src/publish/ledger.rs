@@ -224,15 +224,18 @@ impl Ledger {
         };
         std::fs::create_dir_all(root.join(DIR)).map_err(io)?;
         let view = LedgerView::read(&path)?;
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
             .map_err(io)?;
-        // A torn last line from a crash: start the next record on a line of its own.
-        let len = file.metadata().map_err(io)?.len();
-        if len > 0 && !std::fs::read(&path).map_err(io)?.ends_with(b"\n") {
-            file.write_all(b"\n").map_err(io)?;
+        // A torn last line (the process died while writing it) was never a
+        // complete record: cut it off so the next record starts on its own line.
+        let bytes = std::fs::read(&path).map_err(io)?;
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            file.set_len(keep as u64).map_err(io)?;
+            file.sync_data().map_err(io)?;
         }
         Ok(Ledger { path, file, view })
     }
