@@ -338,3 +338,46 @@ fn preview_sends_to_one_user_and_leaves_no_draft() {
     assert_eq!(st["drafts"].as_array().unwrap().len(), 0);
     assert!(site.pushes().is_empty());
 }
+
+#[test]
+fn an_edited_post_whose_broadcast_never_happened_replaces_its_old_draft() {
+    let sb = sandbox();
+    let site = site();
+    publish(&site, &sb, &[HELLO, "--mode", "broadcast"]).ok();
+    let failed = publish(&site, &sb, &[SECOND, "--mode", "broadcast"]);
+    assert_eq!(failed.code, Some(2));
+    assert_eq!(state(&sb)["drafts"].as_array().unwrap().len(), 1);
+    // The writer fixes a typo while waiting for tomorrow's quota, then publishes.
+    let text = std::fs::read_to_string(site.root().join(SECOND)).unwrap();
+    site.write(SECOND, &text.replace("复用同一张图", "复用同一张图片"));
+    let dry = publish(&site, &sb, &[SECOND, "--mode", "publish", "--dry-run"]);
+    assert!(
+        dry.stdout
+            .contains("POST /cgi-bin/draft/delete (the unpublished draft of an earlier version"),
+        "{}",
+        dry.stdout
+    );
+    let run = publish(&site, &sb, &[SECOND, "--mode", "publish"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("of an earlier, unpublished version"),
+        "{}",
+        run.stderr
+    );
+    let st = state(&sb);
+    assert_eq!(
+        st["drafts"].as_array().unwrap().len(),
+        0,
+        "old draft deleted: {st}"
+    );
+    assert_eq!(st["published"].as_array().unwrap().len(), 2);
+    assert_eq!(st["published"][1]["articles"][0]["title"], "第二篇");
+    let states: Vec<String> = site
+        .pushes()
+        .iter()
+        .map(|p| p["state"].as_str().unwrap().to_string())
+        .collect();
+    let mut states = states;
+    states.sort();
+    assert_eq!(states, ["published", "sent", "superseded"]);
+}

@@ -149,8 +149,15 @@ pub fn run(args: Args) -> ExitCode {
             Ok(v) => v,
             Err(e) => return fail(e.to_string()),
         };
-        let refusals = publish::refuse_repeats(&view, &pushes);
-        let calls = publish::plan_calls(&root, &view, &pushes, mode, audience);
+        let repeats = publish::repeats(&view, &pushes);
+        let refusals = repeats.refused;
+        let mut calls = publish::plan_calls(&root, &view, &pushes, mode, audience);
+        for id in &repeats.superseded {
+            calls.insert(
+                1,
+                format!("POST /cgi-bin/draft/delete (the unpublished draft of an earlier version, push {id})"),
+            );
+        }
         match args.format {
             Format::Json => println!(
                 "{}",
@@ -181,9 +188,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(e.to_string()),
     };
-    let refusals = publish::refuse_repeats(&ledger.view, &pushes);
-    if !refusals.is_empty() {
-        for r in &refusals {
+    let repeats = publish::repeats(&ledger.view, &pushes);
+    if !repeats.refused.is_empty() {
+        for r in &repeats.refused {
             eprintln!("error: {r}");
         }
         return ExitCode::from(super::EXIT_INVALID);
@@ -200,6 +207,12 @@ pub fn run(args: Args) -> ExitCode {
             settings: Settings::new(mode, audience),
             progress: &progress,
         };
+        for id in &repeats.superseded {
+            if let Err(e) = publisher.supersede(id) {
+                progress.finish();
+                return fail(e.to_string());
+            }
+        }
         publisher.run(&pushes)
     };
     progress.finish();

@@ -61,6 +61,9 @@ pub enum PushState {
     Published,
     Sending,
     Sent,
+    /// An unpublished draft of an earlier version of the posts, deleted when the
+    /// edited version was published.
+    Superseded,
 }
 
 impl PushState {
@@ -77,7 +80,7 @@ impl PushState {
 
     /// Something of this push may exist on WeChat.
     pub fn touched_wechat(self) -> bool {
-        self != PushState::New
+        !matches!(self, PushState::New | PushState::Superseded)
     }
 }
 

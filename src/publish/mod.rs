@@ -108,10 +108,20 @@ impl<F: Fn(&str)> Progress for F {
     }
 }
 
-/// Refuses posts that an earlier push already took to WeChat: unchanged ones are
-/// already there; changed ones are not republished silently.
-pub fn refuse_repeats(view: &LedgerView, pushes: &[Push]) -> Vec<String> {
-    let mut problems = Vec::new();
+/// What earlier pushes mean for this run.
+#[derive(Debug, Default)]
+pub struct Repeats {
+    /// Posts an earlier push already took to WeChat: unchanged ones are already
+    /// there; changed ones are not republished silently.
+    pub refused: Vec<String>,
+    /// Earlier pushes of now-edited posts that only got as far as a draft (the
+    /// broadcast or publish never happened, e.g. no quota left): their draft is
+    /// replaced by the new version's.
+    pub superseded: Vec<String>,
+}
+
+pub fn repeats(view: &LedgerView, pushes: &[Push]) -> Repeats {
+    let mut out = Repeats::default();
     for push in pushes {
         for p in &push.posts {
             for (id, rec) in &view.pushes {
@@ -121,14 +131,22 @@ pub fn refuse_repeats(view: &LedgerView, pushes: &[Push]) -> Vec<String> {
                 let Some(old) = rec.posts.iter().find(|o| o.source == p.post.source) else {
                     continue;
                 };
+                let unpublished_draft =
+                    rec.state == PushState::Drafted && rec.mode != PublishMode::Draft;
+                if old.hash != p.hash && unpublished_draft {
+                    if !out.superseded.contains(id) {
+                        out.superseded.push(id.clone());
+                    }
+                    continue;
+                }
                 let what = describe(rec);
                 if old.hash == p.hash {
-                    problems.push(format!(
+                    out.refused.push(format!(
                         "{}: already {what}, together with other posts; leave it out of this run",
                         p.post.source
                     ));
                 } else {
-                    problems.push(format!(
+                    out.refused.push(format!(
                         "{}: changed since it was {what}. wxpress does not publish an edited post again \
                          silently.\n  help: to publish this version as a new article, save it under a \
                          new file name (e.g. {}) and publish that file; to correct the article already \
@@ -140,7 +158,7 @@ pub fn refuse_repeats(view: &LedgerView, pushes: &[Push]) -> Vec<String> {
             }
         }
     }
-    problems
+    out
 }
 
 fn describe(rec: &PushRecord) -> String {
@@ -209,6 +227,26 @@ impl Publisher<'_> {
             ));
         }
         Ok(())
+    }
+
+    /// Deletes the unpublished draft of an earlier version and marks its push
+    /// superseded, so the edited version can go out in its place.
+    pub fn supersede(&mut self, push_id: &str) -> Result<(), PublishError> {
+        let Some(mut rec) = self.ledger.push(push_id).cloned() else {
+            return Ok(());
+        };
+        if let Some(media_id) = rec.media_id.clone() {
+            self.progress.step(&format!(
+                "deleting draft {media_id} of an earlier, unpublished version (push {push_id})"
+            ));
+            match self.client.draft_delete(&media_id) {
+                Ok(()) => {}
+                Err(e) if e.code() == Some(crate::wechat::INVALID_MEDIA_ID) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        rec.error = None;
+        self.save(&mut rec, PushState::Superseded)
     }
 
     fn record(&self, push: &Push) -> PushRecord {
