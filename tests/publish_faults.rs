@@ -163,3 +163,23 @@ fn a_missing_secret_says_where_to_put_it() {
     );
     assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
 }
+
+#[test]
+fn a_missing_appid_says_where_to_put_it() {
+    let sb = sandbox();
+    let site = site();
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    std::fs::write(
+        site.root().join("config.toml"),
+        config.replace(&format!("appid = \"{APPID}\""), ""),
+    )
+    .unwrap();
+    let run = publish(&site, &sb, &["content"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("add `appid = \"wx…\"` under [wechat] in config.toml"),
+        "{}",
+        run.stderr
+    );
+}

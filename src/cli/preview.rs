@@ -4,7 +4,7 @@ use std::time::Duration;
 use wxpress::config::PublishMode;
 use wxpress::publish::{self, ledger, lock, Publisher, Settings};
 use wxpress::site::Site;
-use wxpress::wechat::{Audience, Client, ClientOptions};
+use wxpress::wechat::Audience;
 
 /// Send a post to one phone as a preview (message/mass/preview), before publishing.
 ///
@@ -67,7 +67,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(e.to_string()),
     };
-    let client = match ClientOptions::from_config(&site.config.wechat).and_then(Client::new) {
+    let client = match super::publish::client(&site, &progress) {
         Ok(c) => c,
         Err(e) => return fail(e.to_string()),
     };

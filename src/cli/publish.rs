@@ -56,6 +56,7 @@ pub enum Format {
 }
 
 /// Progress: a spinner on a terminal, plain lines otherwise (logs, CI).
+#[derive(Clone)]
 pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
 }
@@ -195,7 +196,7 @@ pub fn run(args: Args) -> ExitCode {
         }
         return ExitCode::from(super::EXIT_INVALID);
     }
-    let client = match ClientOptions::from_config(&site.config.wechat).and_then(Client::new) {
+    let client = match client(&site, &progress) {
         Ok(c) => c,
         Err(e) => return fail(e.to_string()),
     };
@@ -222,6 +223,15 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The API client for the site, its retry notes going through the progress display.
+pub fn client(site: &Site, progress: &Progress) -> Result<Client, wxpress::wechat::WechatError> {
+    let notes = progress.clone();
+    Ok(
+        Client::new(ClientOptions::from_config(&site.config.wechat)?)?
+            .on_retry(move |note| notes.line(&format!("  {note}"))),
+    )
 }
 
 fn report(outcomes: &[Outcome], format: Format) {
