@@ -568,6 +568,8 @@ impl Publisher<'_> {
     fn poll_publish(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
         let publish_id = rec.publish_id.clone().expect("submitted");
         let deadline = Instant::now() + self.settings.publish_wait;
+        // Short first waits (most publishes finish in seconds), then every `poll`.
+        let mut wait = self.settings.poll.min(Duration::from_millis(250));
         loop {
             let status = self.client.freepublish_get(&publish_id)?;
             match status.publish_status {
@@ -578,7 +580,10 @@ impl Publisher<'_> {
                     self.progress.step(&format!("published: {}", push.titles()));
                     return Ok(());
                 }
-                1 if Instant::now() < deadline => std::thread::sleep(self.settings.poll),
+                1 if Instant::now() < deadline => {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(self.settings.poll);
+                }
                 1 => {
                     return Err(PublishError::Refused(format!(
                         "freepublish/get: publish_id {publish_id} is still publishing; run again later to record the result"
