@@ -44,7 +44,7 @@ pub fn calls(sb: &Running, endpoint: &str) -> u64 {
 pub fn fault(sb: &Running, endpoint: &str, kind: &str, count: u32) {
     let r: Value = reqwest::blocking::Client::new()
         .post(format!("{}/__sandbox/fault", sb.base_url()))
-        .json(&json!({ "endpoint": endpoint, "kind": kind, "count": count, "stall_ms": 1500 }))
+        .json(&json!({ "endpoint": endpoint, "kind": kind, "count": count, "stall_ms": 2500 }))
         .send()
         .unwrap()
         .json()
@@ -128,7 +128,7 @@ pub fn wxpress(site: &Site, sb: &Running, args: &[&str]) -> Command {
         .env("WXPRESS_RETRY_DELAY_MS", "5")
         .env("WXPRESS_POLL_MS", "50")
         .env("WXPRESS_RECONCILE_WAIT_MS", "2000")
-        .env("WXPRESS_HTTP_TIMEOUT_MS", "700")
+        .env("WXPRESS_HTTP_TIMEOUT_MS", "1000")
         .env_remove("WXPRESS_TEST_CRASH_AFTER");
     cmd
 }
