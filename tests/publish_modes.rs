@@ -81,6 +81,17 @@ fn draft_mode_creates_one_draft_with_both_posts_and_uploads_each_image_once() {
     assert_eq!(pushes[0]["media_id"], drafts[0]["media_id"]);
     assert_eq!(pushes[0]["posts"][0]["source"], HELLO);
     assert_eq!(pushes[0]["posts"][0]["hash"].as_str().unwrap().len(), 64);
+    // Per post: the CDN URLs of its images and its cover's media id.
+    let image_url = st["images"][0]["url"].as_str().unwrap();
+    assert_eq!(
+        pushes[0]["posts"][0]["images"],
+        serde_json::json!([image_url])
+    );
+    assert_eq!(
+        pushes[0]["posts"][1]["images"],
+        serde_json::json!([image_url])
+    );
+    assert_eq!(pushes[0]["posts"][1]["thumb_media_id"], cover_id);
 
     // A second run does nothing: no uploads, no draft.
     let again = publish(&site, &sb, &["content", "--mode", "draft"]);

@@ -90,6 +90,12 @@ pub struct PostRecord {
     /// SHA-256 of the post file and every file it uploads.
     pub hash: String,
     pub title: String,
+    /// CDN URLs of the body images, in the order they appear.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<String>,
+    /// The cover's media_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb_media_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -214,7 +214,8 @@ impl Publisher<'_> {
     /// draft, deleted afterwards. Uploads are cached like a real run's; the push
     /// itself is not recorded (a preview publishes nothing).
     pub fn preview(&mut self, push: &Push, towxname: &str) -> Result<(), PublishError> {
-        let articles = self.articles(push)?;
+        let articles: Vec<DraftArticle> =
+            self.articles(push)?.into_iter().map(|(a, _)| a).collect();
         self.progress
             .step(&format!("creating a temporary draft: {}", push.titles()));
         let media_id = self.client.draft_add(&articles)?;
@@ -265,6 +266,8 @@ impl Publisher<'_> {
                         source: p.post.source.clone(),
                         hash: p.hash.clone(),
                         title: p.post.meta.title.clone(),
+                        images: Vec::new(),
+                        thumb_media_id: None,
                     })
                     .collect(),
                 since: None,
@@ -333,6 +336,11 @@ impl Publisher<'_> {
     fn advance(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
         if rec.media_id.is_none() {
             let articles = self.articles(push)?;
+            for (post, (article, images)) in rec.posts.iter_mut().zip(&articles) {
+                post.images = images.clone();
+                post.thumb_media_id = Some(article.thumb_media_id.clone());
+            }
+            let articles: Vec<DraftArticle> = articles.into_iter().map(|(a, _)| a).collect();
             let media_id = self.ensure_draft(push, rec, &articles)?;
             self.progress.step(&format!(
                 "draft created: {} (media_id {media_id})",
@@ -346,8 +354,9 @@ impl Publisher<'_> {
         }
     }
 
-    /// Uploads what is not cached yet and returns the draft's articles.
-    fn articles(&mut self, push: &Push) -> Result<Vec<DraftArticle>, PublishError> {
+    /// Uploads what is not cached yet and returns the draft's articles, each with
+    /// the CDN URLs of its images.
+    fn articles(&mut self, push: &Push) -> Result<Vec<(DraftArticle, Vec<String>)>, PublishError> {
         let mut articles = Vec::new();
         for p in &push.posts {
             let mut urls = Vec::new();
@@ -357,17 +366,21 @@ impl Publisher<'_> {
             }
             let thumb = self.upload(UploadKind::Cover, &p.cover)?;
             let meta = &p.post.meta;
-            articles.push(DraftArticle {
-                title: meta.title.clone(),
-                author: meta.author.clone().unwrap_or_default(),
-                digest: meta.summary.clone().unwrap_or_default(),
-                content: rewrite_images(&p.article.html, &urls),
-                content_source_url: meta.source_url.clone().unwrap_or_default(),
-                thumb_media_id: thumb,
-                need_open_comment: u8::from(meta.comments),
-                only_fans_can_comment: 0,
-                url: String::new(),
-            });
+            let image_urls = urls.iter().map(|(_, u)| u.clone()).collect();
+            articles.push((
+                DraftArticle {
+                    title: meta.title.clone(),
+                    author: meta.author.clone().unwrap_or_default(),
+                    digest: meta.summary.clone().unwrap_or_default(),
+                    content: rewrite_images(&p.article.html, &urls),
+                    content_source_url: meta.source_url.clone().unwrap_or_default(),
+                    thumb_media_id: thumb,
+                    need_open_comment: u8::from(meta.comments),
+                    only_fans_can_comment: 0,
+                    url: String::new(),
+                },
+                image_urls,
+            ));
         }
         Ok(articles)
     }
