@@ -392,3 +392,39 @@ fn an_edited_post_whose_broadcast_never_happened_replaces_its_old_draft() {
     states.sort();
     assert_eq!(states, ["published", "sent", "superseded"]);
 }
+
+#[test]
+fn more_than_eight_posts_in_one_slot_are_refused() {
+    let sb = sandbox();
+    let site = site();
+    for i in 0..8 {
+        site.write(
+            &format!("content/notes/extra-{i}.md"),
+            &format!("+++\ntitle = \"第{i}篇\"\ncover = \"hello-wxpress/cover.png\"\nschedule = \"2026-12-01T12:00:00\"\n+++\n\n正文。\n"),
+        );
+    }
+    let run = publish(&site, &sb, &["content"]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("10 posts scheduled at 2026-12-01T04:00:00Z would go out in one push; a push carries at most 8"), "{}", run.stderr);
+    assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
+}
+
+#[test]
+fn images_wechat_would_refuse_are_caught_before_uploading() {
+    let sb = sandbox();
+    let site = site();
+    let image = site
+        .root()
+        .join("content/notes/hello-wxpress/images/pipeline.png");
+    let mut bytes = std::fs::read(&image).unwrap();
+    bytes.resize(1024 * 1024 + 10, 0);
+    std::fs::write(&image, bytes).unwrap();
+    let run = publish(&site, &sb, &[HELLO]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("image content/notes/hello-wxpress/images/pipeline.png is 1.0 MB; WeChat takes at most 1 MB"),
+        "{}",
+        run.stderr
+    );
+    assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
+}
