@@ -428,3 +428,26 @@ fn images_wechat_would_refuse_are_caught_before_uploading() {
     );
     assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
 }
+
+#[test]
+fn going_back_to_a_superseded_version_starts_it_over() {
+    let sb = sandbox();
+    let site = site();
+    publish(&site, &sb, &[HELLO, "--mode", "broadcast"]).ok();
+    let original = std::fs::read_to_string(site.root().join(SECOND)).unwrap();
+    assert_eq!(
+        publish(&site, &sb, &[SECOND, "--mode", "broadcast"]).code,
+        Some(2)
+    );
+    site.write(SECOND, &original.replace("第二篇文章", "第二篇文章（改）"));
+    assert_eq!(
+        publish(&site, &sb, &[SECOND, "--mode", "broadcast"]).code,
+        Some(2)
+    );
+    // Back to the first version, which was superseded: a fresh draft is made.
+    site.write(SECOND, &original);
+    publish(&site, &sb, &[SECOND, "--mode", "publish"]).ok();
+    let st = state(&sb);
+    assert_eq!(st["drafts"].as_array().unwrap().len(), 0, "{st}");
+    assert_eq!(st["published"].as_array().unwrap().len(), 2);
+}

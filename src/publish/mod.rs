@@ -290,6 +290,13 @@ impl Publisher<'_> {
 
     fn run_push(&mut self, push: &Push) -> Outcome {
         let mut rec = self.record(push);
+        if rec.state == PushState::Superseded {
+            // This version's draft was deleted for a later edit, and the post is
+            // back to this version: start over.
+            rec.state = PushState::New;
+            rec.media_id = None;
+            rec.clientmsgid = None;
+        }
         let outcome = |rec: &PushRecord, skipped: bool, error: Option<String>| Outcome {
             push: rec.push.clone(),
             mode: rec.mode,
@@ -312,10 +319,11 @@ impl Publisher<'_> {
             rec.mode
         };
         if rec.state.is_done(mode) {
-            self.progress.step(
-                &format!("{}: already {:?}, nothing to do", push.titles(), rec.state)
-                    .to_lowercase(),
-            );
+            self.progress.step(&format!(
+                "{}: already {}, nothing to do",
+                push.titles(),
+                format!("{:?}", rec.state).to_lowercase()
+            ));
             return outcome(&rec, true, None);
         }
         rec.mode = mode;
