@@ -15,5 +15,8 @@ pub mod content;
 pub mod diagnostic;
 pub mod init;
 pub mod output;
+pub mod publish;
 pub mod render;
+pub mod sandbox;
 pub mod site;
+pub mod wechat;

@@ -2,6 +2,9 @@
 
 mod build;
 mod init;
+mod preview;
+mod publish;
+mod sandbox;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,12 +28,18 @@ struct Cli {
 enum Command {
     Init(init::Args),
     Build(build::Args),
+    Publish(publish::Args),
+    Preview(preview::Args),
+    Sandbox(sandbox::Args),
 }
 
 pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args),
+        Command::Publish(args) => publish::run(args),
+        Command::Preview(args) => preview::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
     }
 }
 
