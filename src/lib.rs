@@ -11,4 +11,5 @@ pub mod content;
 pub mod diagnostic;
 pub mod init;
 pub mod render;
+pub mod serve;
 pub mod site;

@@ -2,6 +2,7 @@
 
 mod build;
 mod init;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,12 +26,14 @@ struct Cli {
 enum Command {
     Init(init::Args),
     Build(build::Args),
+    Serve(serve::Args),
 }
 
 pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
