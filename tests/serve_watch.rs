@@ -450,3 +450,29 @@ fn nothing_is_written_to_public() {
         == Some("再存一次")));
     assert!(!dir.path().join("public").exists());
 }
+
+#[test]
+fn content_folder_created_after_start() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "config.toml", CONFIG);
+    let server = start(dir.path(), false);
+    assert!(server.state().read().entries.is_empty());
+    write(
+        dir.path(),
+        "content/tech/first.md",
+        "+++\ntitle = \"第一篇\"\n+++\n\n正文\n",
+    );
+    assert!(wait_until(WAIT, || has(&server, "content/tech/first.md")));
+    // The new folder is watched from now on.
+    write(
+        dir.path(),
+        "content/tech/first.md",
+        "+++\ntitle = \"第一篇改\"\n+++\n\n正文\n",
+    );
+    assert!(wait_until(WAIT, || title_of(
+        &server,
+        "content/tech/first.md"
+    )
+    .as_deref()
+        == Some("第一篇改")));
+}

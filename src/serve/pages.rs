@@ -129,15 +129,7 @@ impl Pages {
             .values()
             .map(|e| {
                 let post = e.post.as_ref();
-                let column = post
-                    .and_then(|p| p.meta.column.as_deref())
-                    .map(|slug| {
-                        snap.site
-                            .as_ref()
-                            .and_then(|s| s.config.column(slug))
-                            .map_or(slug.to_string(), |c| c.name.clone())
-                    })
-                    .unwrap_or_default();
+                let column = column_name(snap, e).unwrap_or_default();
                 let schedule = post.and_then(|p| p.meta.schedule.as_ref());
                 let conflicts = snap.conflicts(e).len();
                 Row {
@@ -306,7 +298,7 @@ impl Pages {
         c.insert("diagnostics", &diagnostics);
         c.insert(
             "column",
-            &post.and_then(|p| p.meta.column.as_deref()).unwrap_or("—"),
+            &column_name(snap, entry).unwrap_or_else(|| "—".into()),
         );
         c.insert(
             "schedule",
@@ -321,6 +313,17 @@ impl Pages {
         );
         self.render("panel.html", &c)
     }
+}
+
+/// The column's display name (its slug when config.toml does not declare it).
+fn column_name(snap: &Snapshot, entry: &Entry) -> Option<String> {
+    let slug = entry.post.as_ref()?.meta.column.as_deref()?;
+    Some(
+        snap.site
+            .as_ref()
+            .and_then(|s| s.config.column(slug))
+            .map_or(slug.to_string(), |c| c.name.clone()),
+    )
 }
 
 fn site_name(snap: &Snapshot) -> String {
