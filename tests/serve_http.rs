@@ -340,3 +340,30 @@ fn preview_assets_are_served() {
     assert!(js.text().contains("EventSource"));
     assert_eq!(get(&server, "/_wxpress/preview.css").status, 200);
 }
+
+#[test]
+fn a_site_that_does_not_load_is_still_served_with_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "config.toml",
+        "[site]\nname = \"x\"\nthem = \"default\"\n",
+    );
+    let server = start(dir.path(), false);
+    let r = get(&server, "/");
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    assert!(html.contains("The site does not load"), "{html}");
+    assert!(html.contains("config.toml:3:1"), "{html}");
+    // Fixing config.toml brings the site up without a restart.
+    write(dir.path(), "config.toml", CONFIG);
+    write(
+        dir.path(),
+        "content/tech/a.md",
+        "+++\ntitle = \"好了\"\n+++\n\n正文\n",
+    );
+    assert!(wait_until(Duration::from_secs(10), || get(&server, "/")
+        .text()
+        .contains("好了")));
+    assert!(!get(&server, "/").text().contains("The site does not load"));
+}

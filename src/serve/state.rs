@@ -328,19 +328,19 @@ impl State {
             let mut paths = changes.posts.clone();
             if changes.rescan {
                 let found: BTreeSet<PathBuf> = content::discover(&self.root).into_iter().collect();
-                let known = snap
-                    .entries
-                    .values()
-                    .map(|e| &e.path)
-                    .chain(snap.hidden_drafts.values());
-                // Known files that are gone, and found files that are new.
-                paths.extend(known.filter(|p| !found.contains(*p)).cloned());
                 let known: BTreeSet<&PathBuf> = snap
                     .entries
                     .values()
                     .map(|e| &e.path)
                     .chain(snap.hidden_drafts.values())
                     .collect();
+                // Known files that are gone, and found files that are new.
+                paths.extend(
+                    known
+                        .iter()
+                        .filter(|p| !found.contains(**p))
+                        .map(|p| (*p).clone()),
+                );
                 paths.extend(found.iter().filter(|p| !known.contains(p)).cloned());
             }
             let mut notify_only = BTreeSet::new();
@@ -359,7 +359,7 @@ impl State {
             }
             (site, paths, notify_only)
         };
-        // A path can be named twice (as a post and found by a rescan); load it once.
+        // Only files of this site (watch events are already filtered; be sure).
         paths.retain(|p| p.starts_with(&self.root));
         let previous: HashMap<String, Arc<Entry>> = {
             let snap = self.read();
