@@ -5,6 +5,7 @@ mod init;
 mod preview;
 mod publish;
 mod sandbox;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ enum Command {
     Publish(publish::Args),
     Preview(preview::Args),
     Sandbox(sandbox::Args),
+    Serve(serve::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -40,6 +42,7 @@ pub fn run() -> ExitCode {
         Command::Publish(args) => publish::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
