@@ -1,10 +1,12 @@
 //! Command-line interface: one file per command, each thin.
 
 mod build;
+mod daemon;
 mod init;
 mod preview;
 mod publish;
 mod sandbox;
+mod schedule;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -31,6 +33,7 @@ enum Command {
     Publish(publish::Args),
     Preview(preview::Args),
     Sandbox(sandbox::Args),
+    Schedule(schedule::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -40,6 +43,7 @@ pub fn run() -> ExitCode {
         Command::Publish(args) => publish::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::Schedule(args) => schedule::run(args),
     }
 }
 

@@ -333,6 +333,32 @@ pub fn diagnostics_for(config: &Config, cal: &[ScheduledPush], posts: &[Post]) -
     out
 }
 
+/// The `--now T` of the commands: RFC 3339, or a date and time in the site's
+/// timezone; absent, the real clock.
+pub fn parse_now(text: Option<&str>, tz: &jiff::tz::TimeZone) -> Result<Timestamp, String> {
+    match text {
+        None => Ok(Timestamp::now()),
+        Some(t) => crate::content::parse_schedule(t, tz)
+            .map(|z| z.timestamp())
+            .map_err(|e| {
+                format!("--now {t:?} is not a moment ({e}); write e.g. 2026-12-01T12:00:00 (site timezone) or 2026-12-01T04:00:00Z")
+            }),
+    }
+}
+
+/// The post files of some pushes, headline first.
+pub fn files<'a>(
+    pushes: impl IntoIterator<Item = &'a ScheduledPush>,
+    posts: &[Post],
+) -> Vec<std::path::PathBuf> {
+    pushes
+        .into_iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| posts.iter().find(|p| p.source == i.source))
+        .map(|p| p.path.clone())
+        .collect()
+}
+
 /// How late a push is at `now` (negative: still ahead).
 pub fn lateness(push: &ScheduledPush, now: &Timestamp) -> SignedDuration {
     now.duration_since(push.at.timestamp())
