@@ -111,7 +111,7 @@ fn longer_grace_from_config_and_now_with_offset() {
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     site.write(
         "config.toml",
-        &format!("{config}\n[schedule]\ngrace = \"12h\"\n"),
+        &config.replace("[schedule]\n", "[schedule]\ngrace = \"12h\"\n"),
     );
     // 2026-12-01T13:00Z is 21:00 in Shanghai: 9h late, within 12h.
     publish(&site, &sb, &["--due", "--now", "2026-12-01T13:00:00Z"]).ok();
@@ -154,10 +154,9 @@ fn schedule_shows_calendar_quota_and_problems() {
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     site.write(
         "config.toml",
-        &format!(
-            "{}\n[schedule]\nslots = [\"12:00\"]\n",
-            config.replace("# mode = \"draft\"", "mode = \"broadcast\"")
-        ),
+        &config
+            .replace("# mode = \"draft\"", "mode = \"broadcast\"")
+            .replace("[schedule]\n", "[schedule]\nslots = [\"12:00\"]\n"),
     );
     // Same local day as the first push: over the subscription quota, and off-slot.
     site.write(
