@@ -223,3 +223,40 @@ schedule in Asia/Shanghai (now 2026-11-30 09:00), grace 6h
     assert_eq!(problems[0]["rule"], "schedule-slot");
     assert_eq!(problems[0]["line"], 4);
 }
+
+#[test]
+fn a_post_whose_schedule_cannot_be_read_is_reported_by_schedule_and_due() {
+    let sb = sandbox();
+    let site = site();
+    site.write(
+        "content/notes/bad.md",
+        "+++\ntitle = \"坏日期\"\ncover = \"hello-wxpress/cover.png\"\nschedule = \"下周一\"\n+++\n\n正文。\n",
+    );
+    let cal = schedule(&site, &sb, &["--now", "2026-11-30T09:00:00"]);
+    assert_eq!(cal.code, Some(1), "{}{}", cal.stdout, cal.stderr);
+    assert!(
+        cal.stderr.contains(
+            "content/notes/bad.md:4:12: error[front-matter]: schedule `下周一` is not a valid date"
+        ),
+        "{}",
+        cal.stderr
+    );
+    // The good push is still on the calendar.
+    assert!(
+        cal.stdout
+            .contains("2026-12-01 Tue 12:00  draft  upcoming  2 article(s)"),
+        "{}",
+        cal.stdout
+    );
+
+    // --due says so too, and still publishes what is due.
+    let run = publish(&site, &sb, &["--due", "--now", "2026-12-01T12:00:00"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("content/notes/bad.md:4:12: error[front-matter]"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(calls(&sb, "draft/add"), 1);
+}

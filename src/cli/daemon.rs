@@ -41,7 +41,12 @@ fn log(event: &str, fields: Value) {
 pub fn run(root: &Path, mode: PublishMode, audience: Audience, wait: Duration) -> ExitCode {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&stop)) {
+        // The first signal asks for a clean stop; a second one, while the first is
+        // pending, stops at once (exit 1): the next run reconciles from the ledger.
+        let registered =
+            signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(&stop))
+                .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop)));
+        if let Err(e) = registered {
             eprintln!("error: cannot handle signal {signal}: {e}");
             return ExitCode::from(super::EXIT_FAILURE);
         }

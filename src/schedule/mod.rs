@@ -136,6 +136,24 @@ pub fn calendar(
     }
     let account = config.wechat.account;
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    // Broadcasts sent by hand (posts without a schedule) used quota too.
+    let scheduled: std::collections::HashSet<&str> = moments
+        .values()
+        .flatten()
+        .map(|p| p.source.as_str())
+        .collect();
+    for rec in ledger.pushes.values() {
+        let by_hand = !rec
+            .posts
+            .iter()
+            .any(|p| scheduled.contains(p.source.as_str()));
+        if rec.state == PushState::Sent && by_hand {
+            if let Ok(sent) = rec.at.parse::<Timestamp>() {
+                let period = quota_period(account, &sent.to_zoned(config.tz.clone()));
+                *used.entry(period).or_default() += 1;
+            }
+        }
+    }
     let mut pushes = Vec::new();
     for (ts, mut group) in moments {
         group.sort_by(|a, b| {

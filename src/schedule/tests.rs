@@ -46,10 +46,14 @@ impl TestSite {
 
     /// Records in the ledger that a push of these posts reached `state`.
     fn record(&self, sources: &[&str], mode: PublishMode, state: PushState) {
+        self.record_at(sources, mode, state, "2026-12-01T04:00:00Z");
+    }
+
+    fn record_at(&self, sources: &[&str], mode: PublishMode, state: PushState, at: &str) {
         let mut ledger = Ledger::open(self.root()).unwrap();
         ledger
             .append(Entry::Push(PushRecord {
-                at: "2026-12-01T04:00:00Z".into(),
+                at: at.into(),
                 push: format!("push-{}", sources.join("+")),
                 state,
                 mode,
@@ -374,4 +378,45 @@ fn days_follow_the_zone_across_dst() {
     );
     assert_eq!(cal[1].quota.as_ref().unwrap().period, "2026-11-01");
     assert_eq!(cal[1].quota.as_ref().unwrap().used, 2);
+}
+
+#[test]
+fn broadcasts_sent_by_hand_count_toward_the_quota() {
+    let s = site("[wechat]\nmode = \"broadcast\"\n");
+    s.post("evening.md", "E", &sched("2026-12-01T20:30:00"))
+        .post("manual.md", "M", "");
+    // Sent by hand at 09:00 local on 12-01 (01:00Z); another on 11-30 local (15:59Z).
+    s.record_at(
+        &["content/manual.md"],
+        PublishMode::Broadcast,
+        PushState::Sent,
+        "2026-12-01T01:00:00Z",
+    );
+    s.record_at(
+        &["content/old.md"],
+        PublishMode::Broadcast,
+        PushState::Sent,
+        "2026-11-30T15:59:00Z",
+    );
+    // Not a broadcast: no quota.
+    s.record_at(
+        &["content/pub.md"],
+        PublishMode::Publish,
+        PushState::Published,
+        "2026-12-01T02:00:00Z",
+    );
+    let now = at("2026-12-01T02:00:00Z");
+    let cal = calendar(
+        &s.config,
+        PublishMode::Broadcast,
+        &s.posts(),
+        &s.ledger(),
+        &now,
+    );
+    let q = cal[0].quota.as_ref().unwrap();
+    assert_eq!((q.period.as_str(), q.used, q.limit), ("2026-12-01", 2, 1));
+    let d = schedule_diagnostics(&s.config, &s.posts(), &s.ledger(), &now);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].rule, RULE_QUOTA);
+    assert_eq!(d[0].file, "content/evening.md");
 }
