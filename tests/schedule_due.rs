@@ -260,3 +260,42 @@ fn a_post_whose_schedule_cannot_be_read_is_reported_by_schedule_and_due() {
     );
     assert_eq!(calls(&sb, "draft/add"), 1);
 }
+
+#[test]
+fn due_does_not_broadcast_beyond_the_quota() {
+    let sb = sandbox();
+    let site = site();
+    // A second push 30 minutes after the first, the same local day.
+    site.write(
+        "content/notes/later.md",
+        "+++\ntitle = \"稍后\"\ncover = \"hello-wxpress/cover.png\"\nschedule = \"2026-12-01T12:30:00\"\n+++\n\n正文。\n",
+    );
+    let run = publish(
+        &site,
+        &sb,
+        &[
+            "--due",
+            "--now",
+            "2026-12-01T12:45:00",
+            "--mode",
+            "broadcast",
+        ],
+    );
+    run.ok();
+    assert!(
+        run.stdout.contains("sent 《你好，wxpress》 《第二篇》"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("稍后"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("content/notes/later.md:4:12: error[schedule-quota]: the broadcast at 2026-12-01 12:30 would be number 2 in 2026-12-01"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("not sent: 1 push(es) beyond the account's broadcast quota"));
+    assert_eq!(calls(&sb, "draft/add"), 1);
+    assert_eq!(state(&sb)["sends"].as_array().unwrap().len(), 1);
+}

@@ -311,7 +311,23 @@ pub fn due_files(
     super::print_diagnostics(&errors);
     let view = ledger::LedgerView::read(&ledger::path(root)).map_err(|e| e.to_string())?;
     let cal = wxpress::schedule::calendar(&site.config, mode, &posts, &view, now);
-    let due = wxpress::schedule::due(&cal, now);
+    let (due, over): (Vec<_>, Vec<_>) = wxpress::schedule::due(&cal, now)
+        .into_iter()
+        .partition(|p| !p.over_quota() || p.status == wxpress::schedule::Status::Unfinished);
+    if !over.is_empty() {
+        // WeChat would refuse the broadcast after the draft is made: say why
+        // instead, and leave the push for a person to move or send another way.
+        let files: Vec<&str> = over.iter().map(|p| p.items[0].source.as_str()).collect();
+        let problems: Vec<_> = wxpress::schedule::diagnostics_for(&site.config, &cal, &posts)
+            .into_iter()
+            .filter(|d| d.rule == wxpress::schedule::RULE_QUOTA && files.contains(&d.file.as_str()))
+            .collect();
+        super::print_diagnostics(&problems);
+        eprintln!(
+            "not sent: {} push(es) beyond the account's broadcast quota",
+            over.len()
+        );
+    }
     let undone: Vec<_> = due
         .iter()
         .map(|p| {
