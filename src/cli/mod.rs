@@ -1,10 +1,12 @@
 //! Command-line interface: one file per command, each thin.
 
 mod build;
+mod daemon;
 mod init;
 mod preview;
 mod publish;
 mod sandbox;
+mod schedule;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +35,7 @@ enum Command {
     Preview(preview::Args),
     Sandbox(sandbox::Args),
     Serve(serve::Args),
+    Schedule(schedule::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -43,6 +46,7 @@ pub fn run() -> ExitCode {
         Command::Preview(args) => preview::run(args),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Schedule(args) => schedule::run(args),
     }
 }
 
