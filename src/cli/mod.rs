@@ -60,3 +60,25 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
         eprintln!("{d}");
     }
 }
+
+/// Opens the site at `root` for a command: the absolute root and the loaded site,
+/// or the exit status after printing why not.
+pub fn load_site(
+    root: &std::path::Path,
+) -> Result<(std::path::PathBuf, wxpress::site::Site), ExitCode> {
+    let root = root.canonicalize().map_err(|e| {
+        eprintln!("error: cannot open site folder {}: {e}", root.display());
+        ExitCode::from(EXIT_FAILURE)
+    })?;
+    let site = wxpress::site::Site::load(&root).map_err(|d| {
+        print_diagnostics(&d);
+        ExitCode::from(EXIT_INVALID)
+    })?;
+    Ok((root, site))
+}
+
+/// Prints `error: …` and gives the "could not run" exit status.
+pub fn fail(message: String) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_FAILURE)
+}

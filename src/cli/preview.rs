@@ -3,7 +3,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 use wxpress::config::PublishMode;
 use wxpress::publish::{self, ledger, lock, Publisher, Settings};
-use wxpress::site::Site;
 use wxpress::wechat::Audience;
 
 /// Send a post to one phone as a preview (message/mass/preview), before publishing.
@@ -24,25 +23,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let fail = |message: String| {
-        eprintln!("error: {message}");
-        ExitCode::from(super::EXIT_FAILURE)
-    };
-    let root = match args.root.canonicalize() {
-        Ok(r) => r,
-        Err(e) => {
-            return fail(format!(
-                "cannot open site folder {}: {e}",
-                args.root.display()
-            ))
-        }
-    };
-    let site = match Site::load(&root) {
-        Ok(s) => s,
-        Err(d) => {
-            super::print_diagnostics(&d);
-            return ExitCode::from(super::EXIT_INVALID);
-        }
+    let (root, site) = match super::load_site(&args.root) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let pushes = match publish::select(&root, std::slice::from_ref(&args.path))
         .and_then(|files| publish::prepare(&site, &files))
@@ -61,15 +44,15 @@ pub fn run(args: Args) -> ExitCode {
         progress.line("another wxpress run is publishing this site; waiting…")
     }) {
         Ok(l) => l,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return super::fail(e.to_string()),
     };
     let mut ledger = match ledger::Ledger::open(&root) {
         Ok(l) => l,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return super::fail(e.to_string()),
     };
     let client = match super::publish::client(&site, &progress) {
         Ok(c) => c,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return super::fail(e.to_string()),
     };
     let mut publisher = Publisher {
         root: &root,
@@ -81,7 +64,7 @@ pub fn run(args: Args) -> ExitCode {
     for push in &pushes {
         if let Err(e) = publisher.preview(push, &args.to) {
             progress.finish();
-            return fail(e.to_string());
+            return super::fail(e.to_string());
         }
         progress.line(&format!("preview sent to {}: {}", args.to, push.titles()));
     }

@@ -116,25 +116,9 @@ impl publish::Progress for Progress {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let fail = |message: String| {
-        eprintln!("error: {message}");
-        ExitCode::from(super::EXIT_FAILURE)
-    };
-    let root = match args.root.canonicalize() {
-        Ok(r) => r,
-        Err(e) => {
-            return fail(format!(
-                "cannot open site folder {}: {e}",
-                args.root.display()
-            ))
-        }
-    };
-    let site = match Site::load(&root) {
-        Ok(s) => s,
-        Err(d) => {
-            super::print_diagnostics(&d);
-            return ExitCode::from(super::EXIT_INVALID);
-        }
+    let (root, site) = match super::load_site(&args.root) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let mode = match args.mode {
         Some(Mode::Draft) => PublishMode::Draft,
@@ -149,7 +133,7 @@ pub fn run(args: Args) -> ExitCode {
     let files = if args.due {
         let now = match wxpress::schedule::parse_now(args.now.as_deref(), &site.config.tz) {
             Ok(t) => t,
-            Err(e) => return fail(e),
+            Err(e) => return super::fail(e),
         };
         match due_files(&root, &site, mode, &now) {
             Ok(f) if f.is_empty() => {
@@ -160,7 +144,7 @@ pub fn run(args: Args) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             Ok(f) => f,
-            Err(e) => return fail(e),
+            Err(e) => return super::fail(e),
         }
     } else {
         match publish::select(&root, &args.paths) {
@@ -187,7 +171,7 @@ pub fn run(args: Args) -> ExitCode {
     if args.dry_run {
         let view = match ledger::LedgerView::read(&ledger::path(&root)) {
             Ok(v) => v,
-            Err(e) => return fail(e.to_string()),
+            Err(e) => return super::fail(e.to_string()),
         };
         let repeats = publish::repeats(&view, &pushes);
         let refusals = repeats.refused;
@@ -238,7 +222,7 @@ pub fn run(args: Args) -> ExitCode {
         }
         Err(Stopped::Failed(e)) => {
             progress.finish();
-            return fail(e);
+            return super::fail(e);
         }
     };
     progress.finish();
