@@ -224,6 +224,7 @@ impl Config {
                 );
             }
         }
+        errors.extend(crate::check::validate_rules(&config.check, &index, FILE));
         if errors.is_empty() {
             Ok(config)
         } else {

@@ -1,6 +1,7 @@
 //! Command-line interface: one file per command, each thin.
 
 mod build;
+mod check;
 mod init;
 
 use clap::{Parser, Subcommand};
@@ -25,12 +26,14 @@ struct Cli {
 enum Command {
     Init(init::Args),
     Build(build::Args),
+    Check(check::Args),
 }
 
 pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
     }
 }
 
@@ -39,8 +42,21 @@ pub fn run() -> ExitCode {
 pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 
+/// One line per diagnostic, for output that has no site root to show sources from.
+#[allow(dead_code)]
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         eprintln!("{d}");
     }
+}
+
+/// Prints diagnostics rustc-style, with the source line and a caret under the span
+/// (colour on a terminal unless NO_COLOR is set).
+pub fn print_diagnostics_in(root: &std::path::Path, diags: &[Diagnostic]) {
+    use std::io::IsTerminal;
+    if diags.is_empty() {
+        return;
+    }
+    let color = wxpress::check::report::use_color(std::io::stderr().is_terminal());
+    eprint!("{}", wxpress::check::report::human(root, diags, color));
 }
