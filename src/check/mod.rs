@@ -356,7 +356,12 @@ pub fn check_post_findings(site: &Site, post: &Post, article: Option<&Article>) 
     }
 
     let mut findings = cx.findings;
-    findings.retain(|f| !prose.is_ignored(f.rule.id(), f.offset.map(|o| o - post.body_offset)));
+    findings.retain(|f| {
+        !prose.is_ignored(
+            f.rule.id(),
+            f.offset.and_then(|o| o.checked_sub(post.body_offset)),
+        )
+    });
     findings.sort_by(|a, b| {
         let (a, b) = (&a.diagnostic, &b.diagnostic);
         (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule))

@@ -38,7 +38,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     let root = &args.root;
-    let selected = match selection(&args.paths) {
+    let selected = match selection(root, &args.paths) {
         Ok(s) => s,
         Err(message) => {
             eprintln!("error: {message}");
@@ -111,18 +111,20 @@ fn print(args: &Args, diags: &[Diagnostic]) -> ExitCode {
     }
 }
 
-/// The absolute paths given on the command line; each must exist.
-fn selection(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// The absolute paths given on the command line (relative to the current folder, or
+/// else to the site root); each must exist.
+fn selection(root: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     paths
         .iter()
         .map(|p| {
+            let p = if p.exists() { p.clone() } else { root.join(p) };
             if !p.exists() {
                 return Err(format!(
                     "{} does not exist (give posts or folders under content/)",
                     p.display()
                 ));
             }
-            std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))
+            std::path::absolute(&p).map_err(|e| format!("{}: {e}", p.display()))
         })
         .collect()
 }
