@@ -24,9 +24,12 @@ pub fn check(cx: &mut Cx, prose: &Prose) {
     let n = count(prose);
     if n > max {
         let minutes = n.div_ceil(READING_SPEED);
+        // Point at the body's first line of text, not the blank line after the front matter.
+        let body = cx.post().body();
+        let first = body.len() - body.trim_start().len();
         if let Some(f) = cx.at_body(
             Rule::BodyLength,
-            0..0,
+            first..first,
             format!("body has {n} characters of text, over body_max = {max} (about {minutes} minutes of reading)"),
         ) {
             f.help("cut it, or split it into a series; raise [check] body_max if long reads are this account's style");

@@ -385,13 +385,13 @@ impl<'a> Cx<'a> {
             match Rule::from_id(id) {
                 Some(rule) => self.off.push(rule),
                 None => {
-                    let d = unknown_rule(
-                        &self.post.source,
-                        self.post.value_pos("check"),
-                        "front-matter",
-                        id,
-                        "check.off",
-                    );
+                    // Point at the id itself when it is written on the `check` line.
+                    let mut pos = self.post.value_pos("check");
+                    let line = self.index.line_text(pos.line);
+                    if let Some(i) = line.find(&format!("\"{id}\"")) {
+                        pos.column = line[..i].chars().count() + 2;
+                    }
+                    let d = unknown_rule(&self.post.source, pos, "front-matter", id, "check.off");
                     self.findings.push(Finding {
                         diagnostic: d,
                         fix: None,

@@ -72,6 +72,7 @@ impl TestSite {
             &rendered.post,
             rendered.article.as_ref(),
         ));
+        wxpress::diagnostic::sort(&mut d);
         d
     }
 
