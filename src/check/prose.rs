@@ -80,11 +80,7 @@ impl<'a> Prose<'a> {
                 Event::End(tag) => {
                     match tag {
                         TagEnd::CodeBlock => code -= 1,
-                        TagEnd::Link => {
-                            if link_stack.pop() == Some(true) {
-                                autolink -= 1;
-                            }
-                        }
+                        TagEnd::Link if link_stack.pop() == Some(true) => autolink -= 1,
                         _ => {}
                     }
                     if is_block_end(&tag) {
@@ -92,12 +88,12 @@ impl<'a> Prose<'a> {
                         block += 1;
                     }
                 }
-                Event::Text(text) if code == 0 && autolink == 0 => {
-                    // Escapes and entities make the event differ from the source;
-                    // such rare pieces are skipped rather than mis-positioned.
-                    if body.get(range.clone()) == Some(&*text) {
-                        prose.segments.push(Segment { range, block });
-                    }
+                // Escapes and entities make the event differ from the source;
+                // such rare pieces are skipped rather than mis-positioned.
+                Event::Text(text)
+                    if code == 0 && autolink == 0 && body.get(range.clone()) == Some(&*text) =>
+                {
+                    prose.segments.push(Segment { range, block });
                 }
                 Event::Html(html) | Event::InlineHtml(html) => {
                     if let Some(ids) = ignore_ids(&html) {

@@ -126,7 +126,7 @@ fn straight_quotes(cx: &mut Cx, prose: &Prose, range: Range<usize>) {
     let base = cx.post().body_offset;
     let text = &prose.body[range.clone()];
     let quotes: Vec<usize> = text.match_indices('"').map(|(i, _)| i).collect();
-    if quotes.len() % 2 != 0 {
+    if !quotes.len().is_multiple_of(2) {
         return;
     }
     for pair in quotes.chunks(2) {
