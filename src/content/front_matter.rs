@@ -214,6 +214,8 @@ fn add_field_help(d: Diagnostic) -> Diagnostic {
         "write a quoted date like \"2026-12-01T12:00:00+08:00\""
     } else if d.message.contains("expected a string") {
         "put the value in quotes"
+    } else if d.message.contains("end of stream") || d.message.contains("unterminated") {
+        "a quote or bracket is opened above and never closed"
     } else {
         return d;
     };

@@ -209,9 +209,12 @@ impl Writer {
                     escape_into(&mut self.out, &t.replace(cjk::MARKER, ""));
                 }
                 Event::Code(t) => {
-                    self.out.push_str("<code class=\"inline-code\">");
+                    // A <span>, not <code>: the browser's monospace font for <code> has
+                    // other metrics, and its glyph box reads as an overlapping line to
+                    // WeChat's structure check. Themes may not set font-family to fix it.
+                    self.out.push_str("<span class=\"inline-code\">");
                     escape_into(&mut self.out, t);
-                    self.out.push_str("</code>");
+                    self.out.push_str("</span>");
                 }
                 Event::Html(h) | Event::InlineHtml(h) => {
                     // Comments carry directives like `wxpress-ignore`; readers never see them.

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine too: installs what the browser tests
+# need (Debian's Chromium and ChromeDriver, and the PyPI package
+# wechat-article-checker) when it is missing, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  echo "== installing chromium and chromium-driver (Debian packages)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+if ! command -v wechat-checker >/dev/null; then
+  echo "== installing wechat-article-checker (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check wechat-article-checker
+  hash -r
+fi
+
+cargo test --locked "$@"

@@ -1,0 +1,190 @@
+//! Every front-matter and config error path: the message and the position it names.
+
+mod common;
+use common::TestSite;
+
+fn errors_for(post: &str) -> Vec<String> {
+    let site = TestSite::new();
+    site.write("content/tech/p.md", post);
+    site.build_errors()
+}
+
+fn full_errors_for(post: &str) -> Vec<String> {
+    let site = TestSite::new();
+    site.write("content/tech/p.md", post);
+    site.build()
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn missing_and_unclosed_front_matter() {
+    assert_eq!(
+        full_errors_for("# 标题\n正文\n"),
+        ["content/tech/p.md:1:1: error[front-matter]: missing front matter\n  help: start the file with a `+++` line, then `title = \"…\"`, then a closing `+++` line"]
+    );
+    assert_eq!(errors_for("+++\ntitle = \"a\"\n正文\n"), ["content/tech/p.md:1:1: error[front-matter]: front matter opened with `+++` is never closed"]);
+}
+
+#[test]
+fn unknown_keys_suggest_the_right_one_in_both_formats() {
+    assert_eq!(
+        full_errors_for("+++\ntitle = \"标题\"\nsumary = \"摘要\"\n+++\n"),
+        ["content/tech/p.md:3:1: error[front-matter]: unknown key `sumary`\n  help: did you mean `summary`?"]
+    );
+    assert_eq!(
+        full_errors_for("---\ntitle: 标题\nshedule: 2026-12-01T12:00:00\n---\n"),
+        ["content/tech/p.md:3:1: error[front-matter]: unknown key `shedule`\n  help: did you mean `schedule`?"]
+    );
+    let e = full_errors_for("+++\ntitle = \"标题\"\ntags = [\"a\"]\n+++\n");
+    assert!(e[0].starts_with("content/tech/p.md:3:1: error[front-matter]: unknown key `tags`\n  help: known keys here: title, summary"), "{e:?}");
+}
+
+#[test]
+fn wrong_types_point_at_the_value_and_say_how_to_write_it() {
+    assert_eq!(
+        full_errors_for("+++\ntitle = \"标题\"\ndraft = \"yes\"\n+++\n"),
+        ["content/tech/p.md:3:9: error[front-matter]: invalid type: string \"yes\", expected a boolean\n  help: write true or false, without quotes"]
+    );
+    assert_eq!(
+        full_errors_for("---\ntitle: 标题\ncomments: 是\n---\n"),
+        ["content/tech/p.md:3:11: error[front-matter]: comments: invalid type: string \"是\", expected a boolean\n  help: write true or false, without quotes"]
+    );
+    assert_eq!(
+        errors_for("+++\ntitle = 42\n+++\n"),
+        ["content/tech/p.md:2:9: error[front-matter]: invalid type: integer `42`, expected a string"]
+    );
+    assert_eq!(
+        errors_for("+++\ntitle = \"标题\"\nposition = -1\n+++\n"),
+        ["content/tech/p.md:3:12: error[front-matter]: invalid value: integer `-1`, expected u32"]
+    );
+}
+
+#[test]
+fn toml_syntax_errors_have_positions() {
+    let e = errors_for("+++\ntitle = \"标题\nsummary = \"x\"\n+++\n");
+    assert!(e[0].starts_with("content/tech/p.md:2:"), "{e:?}");
+    let e = full_errors_for("---\ntitle: 标题\nsummary: \"未闭合\n---\n");
+    assert!(
+        e[0].starts_with(
+            "content/tech/p.md:4:1: error[front-matter]: found unexpected end of stream"
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e[0].ends_with("help: a quote or bracket is opened above and never closed"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn missing_or_empty_title() {
+    assert_eq!(
+        full_errors_for("+++\nsummary = \"摘要\"\n+++\n"),
+        ["content/tech/p.md:1:1: error[front-matter]: missing required key `title`\n  help: add title = \"…\" to the front matter"]
+    );
+    assert_eq!(
+        errors_for("+++\ntitle = \"  \"\n+++\n"),
+        ["content/tech/p.md:2:9: error[front-matter]: `title` is empty"]
+    );
+}
+
+#[test]
+fn invalid_values_are_all_reported_together() {
+    let e = full_errors_for(
+        "+++\ntitle = \"标题\"\nschedule = \"下周一中午\"\nsource_url = \"example.com\"\nposition = 9\ncolumn = \"tec\"\n+++\n",
+    );
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(e[0].starts_with("content/tech/p.md:3:12: error[front-matter]: schedule `下周一中午` is not a valid date"), "{e:#?}");
+    assert!(e[0].ends_with("help: expected a date like 2026-12-01T12:00:00+08:00 (without an offset it is in the site's timezone)"));
+    assert_eq!(e[1], "content/tech/p.md:4:14: error[front-matter]: source_url `example.com` is not a web address\n  help: use a full address starting with https://");
+    assert_eq!(e[2], "content/tech/p.md:5:12: error[front-matter]: position 9 is out of range\n  help: one push holds at most 8 articles: use 1 (headline) to 8");
+    assert_eq!(e[3], "content/tech/p.md:6:10: error[column-unknown]: column `tec` is not declared in config.toml\n  help: did you mean `tech`?");
+}
+
+#[test]
+fn errors_of_all_posts_are_collected() {
+    let site = TestSite::new();
+    site.write("content/tech/a.md", "+++\ntitel = \"a\"\n+++\n");
+    site.write("content/tech/b.md", "+++\ntitle = \"b\"\ndraft = 1\n+++\n");
+    site.write(
+        "content/tech/c.md",
+        "+++\ntitle = \"c\"\n+++\n![图](missing.png)\n",
+    );
+    site.write("content/other/c.md", "+++\ntitle = \"同名\"\n+++\n");
+    assert_eq!(
+        site.build_errors(),
+        [
+            "content/tech/a.md:2:1: error[front-matter]: unknown key `titel`",
+            "content/tech/b.md:3:9: error[front-matter]: invalid type: integer `1`, expected a boolean",
+            "content/tech/c.md:1:1: error[front-matter]: slug `c` is already used by content/other/c.md",
+            "content/tech/c.md:4:1: error[image-missing]: image `missing.png` not found (looked at content/tech/missing.png)",
+        ]
+    );
+}
+
+#[test]
+fn config_errors_stop_the_build_with_positions() {
+    let site = TestSite::with_config("[site]\nname = \"号\"\ntheme = \"fancy\"\n");
+    assert_eq!(site.build_errors(), ["config.toml:3:9: error[config]: theme `fancy` not found: there is no folder themes/fancy/"]);
+
+    let site = TestSite::with_config("[site]\nname = \"号\"\n[[columns]]\nname = \"技术\"\nslug = \"tech\"\nheader = \"nope.html\"\n");
+    assert_eq!(
+        site.build_errors(),
+        ["config.toml:6:10: error[config]: partial `nope.html` not found"]
+    );
+
+    let site = TestSite::with_config("[site]\nnmae = \"号\"\n");
+    assert_eq!(
+        site.build_errors(),
+        ["config.toml:2:1: error[config]: unknown key `nmae`"]
+    );
+}
+
+#[test]
+fn missing_config_says_how_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wxpress"))
+        .arg("build")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("config.toml:1:1: error[config]: cannot read config.toml"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("wxpress init"), "{stderr}");
+}
+
+#[test]
+fn template_syntax_errors_name_the_file_and_line() {
+    let site = TestSite::new();
+    site.write(
+        "templates/article.html",
+        "<section>\n{{ content | safe }\n</section>",
+    );
+    site.post("a", "正文");
+    let e = site.build_errors();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("templates/article.html:2:"), "{e:?}");
+    assert!(e[0].contains("error[template]"), "{e:?}");
+}
+
+#[test]
+fn template_runtime_errors_are_reported() {
+    let site = TestSite::new();
+    site.write(
+        "templates/article.html",
+        "<section>{{ no_such_variable }}</section>",
+    );
+    site.post("a", "正文");
+    let e = site.build_errors();
+    assert!(
+        e[0].contains("error[template]") && e[0].contains("no_such_variable"),
+        "{e:?}"
+    );
+}

@@ -1,0 +1,275 @@
+//! `wxpress build` on fixture sites: outputs, manifest, drafts, theme overrides and
+//! atomic output.
+
+mod common;
+use common::{png, TestSite};
+
+#[test]
+fn writes_article_page_images_and_manifest() {
+    let site = TestSite::new();
+    site.write_bytes("content/tech/hello/images/flow.png", &png(320, 10));
+    site.write_bytes("content/tech/hello/cover.png", &png(470, 200));
+    site.write(
+        "content/tech/hello/index.md",
+        "+++\ntitle = \"你好\"\nsummary = \"第一篇\"\ncover = \"cover.png\"\nschedule = \"2026-12-01T12:00:00\"\nposition = 1\n+++\n正文 [链接](https://example.com)。\n\n![图](images/flow.png)\n",
+    );
+    site.build().unwrap();
+
+    let article = site.read("public/hello/article.html");
+    assert!(article.starts_with("<section style=\""), "{article}");
+    assert!(
+        article.contains(r#"<img src="flow.png" data-w="320" alt="图" style="#),
+        "{article}"
+    );
+    assert!(
+        article.contains("链接<sup style=\"color:#576b95;font-size:12px\">[1]</sup>"),
+        "{article}"
+    );
+    assert!(
+        article.contains("[1]</span> 链接：https://example.com</p>"),
+        "{article}"
+    );
+    assert!(site.path("public/hello/flow.png").is_file());
+    assert!(site.path("public/hello/cover.png").is_file());
+    let page = site.read("public/hello/index.html");
+    assert!(
+        page.contains("<title>你好</title>") && page.contains(&article),
+        "the page embeds the exact fragment"
+    );
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("public/manifest.json")).unwrap();
+    let post = &manifest["posts"][0];
+    assert_eq!(post["slug"], "hello");
+    assert_eq!(post["title"], "你好");
+    assert_eq!(post["summary"], "第一篇");
+    assert_eq!(post["column"], "tech", "column comes from the folder");
+    assert_eq!(
+        post["schedule"], "2026-12-01T12:00:00+08:00",
+        "no offset: the site's timezone"
+    );
+    assert_eq!(post["cover"], "cover.png");
+    assert_eq!(post["source"], "content/tech/hello/index.md");
+    assert_eq!(post["outputs"]["article"], "hello/article.html");
+    assert_eq!(post["outputs"]["images"][0], "hello/flow.png");
+    assert_eq!(post["length"]["chars"], article.chars().count());
+    assert_eq!(post["length"]["bytes"], article.len());
+}
+
+#[test]
+fn column_header_and_footer_partials_are_rendered() {
+    let site = TestSite::with_config(
+        "[site]\nname = \"号\"\n[[columns]]\nname = \"技术\"\nslug = \"tech\"\nheader = \"top.html\"\nfooter = \"footer.html\"\n",
+    );
+    site.write(
+        "templates/partials/top.html",
+        "<p class=\"top\">{{ post.column.name }} · {{ post.title }}</p>",
+    );
+    site.post("a", "正文");
+    site.build().unwrap();
+    let html = site.read("public/a/article.html");
+    assert!(
+        html.contains("<p style=\"margin:0 0 1.2em\">技术 · 测试文章</p>"),
+        "{html}"
+    );
+    assert!(html.contains("— 完 —"), "built-in footer: {html}");
+}
+
+#[test]
+fn site_templates_override_the_theme_file_by_file() {
+    let site = TestSite::new();
+    site.write(
+        "themes/default/templates/partials/footer.html",
+        "<p>主题页脚</p>",
+    );
+    site.write(
+        "templates/article.html",
+        "<section class=\"article\">自定义：{{ content | safe }}{{ footer | safe }}</section>",
+    );
+    site.post("a", "正文");
+    site.build().unwrap();
+    let html = site.read("public/a/article.html");
+    assert!(
+        html.starts_with("<section style=\"font-size:16px;"),
+        "theme CSS still applies: {html}"
+    );
+    assert!(html.contains("自定义：<p"), "site template wins: {html}");
+    assert!(
+        html.contains("主题页脚"),
+        "theme partial wins over built-in: {html}"
+    );
+}
+
+#[test]
+fn theme_stylesheet_is_inlined_and_classes_removed() {
+    let site = TestSite::with_config("[site]\nname = \"号\"\ntheme = \"plain\"\n");
+    site.write(
+        "themes/plain/style.css",
+        ".article { color: #123456; } strong { color: red; }",
+    );
+    site.post("a", "这是**重点**。");
+    site.build().unwrap();
+    let html = site.read("public/a/article.html");
+    assert_eq!(html, "<section style=\"color:#123456\"><p>这是<strong style=\"color:red\">重点</strong>。</p></section>");
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked() {
+    let site = TestSite::new();
+    site.post("published", "正文");
+    site.write(
+        "content/tech/wip.md",
+        "+++\ntitle = \"草稿\"\ndraft = true\n+++\n草稿正文\n",
+    );
+    site.build().unwrap();
+    assert!(site.path("public/published/article.html").is_file());
+    assert!(!site.path("public/wip").exists());
+
+    let out = site.run(&["build", "--drafts"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(site.path("public/wip/article.html").is_file());
+    let manifest = site.read("public/manifest.json");
+    assert!(manifest.contains("\"draft\": true"), "{manifest}");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = TestSite::new();
+    site.post("a", "第一版");
+    site.build().unwrap();
+    let before = site.read("public/a/article.html");
+
+    site.post("a", "第二版");
+    site.write(
+        "content/tech/broken.md",
+        "+++\ntitle = \"坏\"\ndraft = \"yes\"\n+++\n",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/tech/broken.md:3:9: error[front-matter]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(site.read("public/a/article.html"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
+
+    std::fs::remove_file(site.path("content/tech/broken.md")).unwrap();
+    site.build().unwrap();
+    assert!(site.read("public/a/article.html").contains("第二版"));
+}
+
+#[test]
+fn a_deleted_post_disappears_from_the_output() {
+    let site = TestSite::new();
+    site.post("a", "甲").post("b", "乙");
+    site.build().unwrap();
+    std::fs::remove_file(site.path("content/tech/b.md")).unwrap();
+    site.build().unwrap();
+    assert!(site.path("public/a").is_dir());
+    assert!(
+        !site.path("public/b").exists(),
+        "the output is replaced, not merged"
+    );
+}
+
+#[test]
+fn refuses_an_output_folder_it_did_not_create() {
+    let site = TestSite::new();
+    site.post("a", "正文");
+    site.write("docs/notes.txt", "重要的东西");
+    let out = site.run(&["build", "--out", "docs"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("was not made by wxpress"));
+    assert_eq!(site.read("docs/notes.txt"), "重要的东西");
+
+    let out = site.run(&["build", "--out", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("contains the site itself"));
+    assert!(site.path("config.toml").is_file());
+}
+
+#[test]
+fn images_with_the_same_name_get_distinct_outputs() {
+    let site = TestSite::new();
+    site.write_bytes("content/tech/a/one/x.png", &png(10, 10));
+    site.write_bytes("static/x.png", &png(20, 10));
+    site.write(
+        "content/tech/a/index.md",
+        "+++\ntitle = \"图\"\n+++\n![a](one/x.png) ![b](/static/x.png) ![c](one/x.png)\n",
+    );
+    site.build().unwrap();
+    let html = site.read("public/a/article.html");
+    assert!(html.contains("src=\"x.png\" data-w=\"10\""), "{html}");
+    assert!(html.contains("src=\"x-2.png\" data-w=\"20\""), "{html}");
+    assert_eq!(
+        html.matches("src=\"x.png\"").count(),
+        2,
+        "the same file is one asset"
+    );
+    assert!(site.path("public/a/x-2.png").is_file());
+}
+
+#[test]
+fn init_scaffolds_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("blog");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wxpress"))
+        .arg("init")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "config.toml",
+        ".gitignore",
+        "themes/default/style.css",
+        "themes/default/templates/article.html",
+        "content/notes/hello-wxpress/index.md",
+    ] {
+        assert!(target.join(f).is_file(), "{f}");
+    }
+    assert!(std::fs::read_to_string(target.join(".gitignore"))
+        .unwrap()
+        .contains("public/"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wxpress"))
+        .args(["build", "--root"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(target.join("public/hello-wxpress/article.html")).unwrap();
+    assert!(
+        html.contains("<strong") && html.contains("data-w=\"640\""),
+        "{html}"
+    );
+
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_wxpress"))
+        .arg("init")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+}
