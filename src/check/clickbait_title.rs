@@ -11,7 +11,7 @@ pub fn check(cx: &mut Cx) {
         let message = format!("`{word}` in the title reads as clickbait (标题党)");
         let help = "say what the article is about; WeChat may limit the reach of clickbait titles";
         // Point at the word itself when the title is written plainly on its line.
-        let found = title_offset(cx).map(|start| start + offset);
+        let found = super::words::value_offset(cx, "title", title).map(|start| start + offset);
         let f = match found {
             Some(at) => cx.at_text(Rule::ClickbaitTitle, at..at + word.len(), message),
             None => cx.at_pos(Rule::ClickbaitTitle, post.value_pos("title"), message),
@@ -20,13 +20,4 @@ pub fn check(cx: &mut Cx) {
             f.help(help);
         }
     }
-}
-
-/// Byte offset in the file where the title's text starts, if it is written as is.
-fn title_offset(cx: &Cx) -> Option<usize> {
-    let post = cx.post();
-    let span = post.keys.get("title")?;
-    let line_start = cx.index.line_start(span.value.line);
-    let line = cx.index.line_text(span.value.line);
-    line.find(post.meta.title.as_str()).map(|i| line_start + i)
 }

@@ -338,6 +338,7 @@ pub fn check_post_findings(site: &Site, post: &Post, article: Option<&Article>) 
 
     title_length::check(&mut cx);
     clickbait_title::check(&mut cx);
+    words::check_front_matter(&mut cx);
     summary_length::check(&mut cx);
     cover::check(&mut cx, &site.root);
 

@@ -48,17 +48,37 @@ pub fn check(cx: &mut Cx, prose: &Prose) {
         let at = |i: usize| seg.range.start + i;
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         // Missing spaces.
-        for w in chars.windows(2) {
-            let ((i, a), (j, b)) = (w[0], w[1]);
+        for k in 1..chars.len() {
+            let ((i, a), (j, b)) = (chars[k - 1], chars[k]);
             let latin = |c: char| c.is_ascii_alphanumeric();
             if (is_han(a) && latin(b)) || (latin(a) && is_han(b)) {
+                // Show the words on both sides: 使用 and Rust, not 用 and R.
+                let side = |c: char| if is_han(c) { is_han } else { latin };
+                let (left_ok, right_ok) = (side(a), side(b));
+                let left_start = (0..k)
+                    .rev()
+                    .take_while(|&x| left_ok(chars[x].1))
+                    .last()
+                    .unwrap_or(k - 1);
+                let right_end = (k..chars.len())
+                    .take_while(|&x| right_ok(chars[x].1))
+                    .last()
+                    .unwrap_or(k);
+                let (left_max, right_max) = (
+                    if is_han(a) { 2 } else { 12 },
+                    if is_han(b) { 2 } else { 12 },
+                );
+                let left_start = left_start.max(k.saturating_sub(left_max));
+                let right_end = right_end.min(k + right_max - 1);
+                let left: String = chars[left_start..k].iter().map(|&(_, c)| c).collect();
+                let right: String = chars[k..=right_end].iter().map(|&(_, c)| c).collect();
                 let end = j + b.len_utf8();
                 if let Some(f) = cx.at_body(
                     Rule::Spacing,
                     at(i)..at(end),
-                    format!("no space between `{a}` and `{b}`"),
+                    format!("no space between `{left}` and `{right}`"),
                 ) {
-                    f.help(format!("write `{a} {b}`: Chinese and Latin letters or numbers are separated by a space"))
+                    f.help(format!("write `{left} {right}`: Chinese and Latin letters or numbers are separated by a space"))
                         .fix(base + at(j)..base + at(j), " ");
                 }
             }

@@ -10,58 +10,109 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::path::Path;
 
 pub fn check(cx: &mut Cx, prose: &Prose) {
-    let lexicon = &cx.checker().lexicon;
+    let base = cx.post().body_offset;
     for seg in &prose.segments {
-        let text = prose.text(seg);
-        let base = seg.range.start;
-        let mut hits = Vec::new();
-        lexicon.scan(text, |r, kind| hits.push((r, kind.clone())));
-        for (r, kind) in hits {
-            let word = &text[r.clone()];
-            let span = base + r.start..base + r.end;
-            let text_span = cx.post().body_offset + span.start..cx.post().body_offset + span.end;
-            match kind {
-                Kind::Allow => {}
-                Kind::Banned { site } => {
-                    let (message, help) = if site {
-                        (
-                            format!("`{word}` is on this site's banned list"),
-                            "remove it or reword; the list is [check.words] banned in config.toml".to_string(),
-                        )
-                    } else {
-                        (
-                            format!("`{word}` is an absolute term the Advertising Law forbids (广告法极限词)"),
-                            "state a checkable fact instead; if this is not a claim, add the phrase to [check.words] allow".to_string(),
-                        )
-                    };
-                    if let Some(f) = cx.at_body(Rule::BannedAd, span, message) {
-                        f.help(help);
-                    }
-                }
-                Kind::Induced => {
-                    if let Some(f) = cx.at_body(
-                        Rule::InducedSharing,
-                        span,
-                        format!("`{word}` makes sharing or following a condition or the price of a reward (诱导分享/关注)"),
-                    ) {
-                        f.help("WeChat restricts such articles: offer the content or reward without asking readers to share or follow");
-                    }
-                }
-                Kind::Sensitive(file) => {
-                    if let Some(f) = cx.at_body(Rule::SensitiveWord, span, format!("`{word}` is a sensitive word (listed in {file})")) {
-                        f.help("remove or reword it");
-                    }
-                }
-                Kind::Typo(right) => {
-                    if let Some(f) = cx.at_body(Rule::Typo, span, format!("`{word}` is a common mis-writing of `{right}`")) {
-                        f.help(format!("write `{right}`")).fix(text_span, right);
-                    }
-                }
-                Kind::Repeated(one) => {
-                    if let Some(f) = cx.at_body(Rule::RepeatedWord, span, format!("`{word}`: `{one}` is written twice")) {
-                        f.help(format!("keep one `{one}`")).fix(text_span, one);
-                    }
-                }
+        scan(cx, prose.text(seg), Where::Text(base + seg.range.start));
+    }
+}
+
+/// The title and summary are read first of all: the same lists apply to them.
+/// Fixes are never offered there, since `--fix` leaves front matter alone.
+pub fn check_front_matter(cx: &mut Cx) {
+    let post = cx.post();
+    for (key, value) in [
+        ("title", Some(&post.meta.title)),
+        ("summary", post.meta.summary.as_ref()),
+    ] {
+        let Some(value) = value else { continue };
+        let at = match value_offset(cx, key, value) {
+            Some(offset) => Where::FrontMatter(offset),
+            None => Where::Key(post.value_pos(key)),
+        };
+        scan(cx, value, at);
+    }
+}
+
+/// Where a scanned text is in the file.
+#[derive(Clone, Copy)]
+enum Where {
+    /// Body text starting at this byte of the file: exact spans, fixable.
+    Text(usize),
+    /// Front-matter value starting at this byte: exact spans, not fixable.
+    FrontMatter(usize),
+    /// Front-matter value not written verbatim (escapes): point at the value.
+    Key(Pos),
+}
+
+/// Byte offset in the file where a front-matter value's text starts, if it is
+/// written verbatim on the key's line.
+pub fn value_offset(cx: &Cx, key: &str, value: &str) -> Option<usize> {
+    let span = cx.post().keys.get(key)?;
+    let line_start = cx.index.line_start(span.value.line);
+    let line = cx.index.line_text(span.value.line);
+    let from = line
+        .char_indices()
+        .nth(span.value.column.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    line[from..].find(value).map(|i| line_start + from + i)
+}
+
+fn scan(cx: &mut Cx, text: &str, at: Where) {
+    let mut hits = Vec::new();
+    cx.checker()
+        .lexicon
+        .scan(text, |r, kind| hits.push((r, kind.clone())));
+    for (r, kind) in hits {
+        let word = &text[r.clone()];
+        let (rule, message, help, fix): (Rule, String, String, Option<String>) = match kind {
+            Kind::Allow => continue,
+            Kind::Banned { site: true } => (
+                Rule::BannedAd,
+                format!("`{word}` is on this site's banned list"),
+                "remove it or reword; the list is [check.words] banned in config.toml".into(),
+                None,
+            ),
+            Kind::Banned { site: false } => (
+                Rule::BannedAd,
+                format!("`{word}` is an absolute term the Advertising Law forbids (广告法极限词)"),
+                "state a checkable fact instead; if this is not a claim, add the phrase to [check.words] allow".into(),
+                None,
+            ),
+            Kind::Induced => (
+                Rule::InducedSharing,
+                format!("`{word}` makes sharing or following a condition or the price of a reward (诱导分享/关注)"),
+                "WeChat restricts such articles: offer the content or reward without asking readers to share or follow".into(),
+                None,
+            ),
+            Kind::Sensitive(file) => (
+                Rule::SensitiveWord,
+                format!("`{word}` is a sensitive word (listed in {file})"),
+                "remove or reword it".into(),
+                None,
+            ),
+            Kind::Typo(right) => (
+                Rule::Typo,
+                format!("`{word}` is a common mis-writing of `{right}`"),
+                format!("write `{right}`"),
+                Some(right),
+            ),
+            Kind::Repeated(one) => (
+                Rule::RepeatedWord,
+                format!("`{word}`: `{one}` is written twice"),
+                format!("keep one `{one}`"),
+                Some(one),
+            ),
+        };
+        let finding = match at {
+            Where::Text(base) | Where::FrontMatter(base) => {
+                cx.at_text(rule, base + r.start..base + r.end, message)
+            }
+            Where::Key(pos) => cx.at_pos(rule, pos, message),
+        };
+        if let Some(f) = finding {
+            f.help(help);
+            if let (Where::Text(base), Some(fix)) = (at, fix) {
+                f.fix(base + r.start..base + r.end, fix);
             }
         }
     }

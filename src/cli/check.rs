@@ -81,6 +81,7 @@ pub fn run(args: Args) -> ExitCode {
     }
 
     use rayon::prelude::*;
+    let checked = posts.len();
     let per_post: Vec<Vec<Diagnostic>> = posts
         .into_par_iter()
         .map(|post| {
@@ -97,6 +98,9 @@ pub fn run(args: Args) -> ExitCode {
     diags.extend(per_post.into_iter().flatten());
     diagnostic::sort(&mut diags);
     diags.dedup();
+    if args.format == Format::Human {
+        eprintln!("checked {checked} post(s)");
+    }
     print(&args, &diags)
 }
 
