@@ -135,3 +135,42 @@ fn property(s: &str) -> String {
 pub fn use_color(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Pos;
+
+    fn diag() -> Diagnostic {
+        Diagnostic::warning(
+            "content/a,b.md",
+            Pos::new(2, 3),
+            "spacing",
+            "line one\nline: two 100%",
+        )
+        .with_end(Pos::new(2, 5))
+        .with_suggestion("add a space")
+    }
+
+    #[test]
+    fn github_escapes_data_and_properties() {
+        assert_eq!(
+            github(&[diag()]),
+            "::warning file=content/a%2Cb.md,line=2,col=3,endLine=2,endColumn=5,title=spacing::line one%0Aline: two 100%25 (help: add a space)\n"
+        );
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = human(dir.path(), &[diag()], false);
+        let styled = human(dir.path(), &[diag()], true);
+        assert!(!plain.contains('\x1b') && styled.contains('\x1b'));
+        assert!(plain.starts_with("warning[spacing]: line one"), "{plain}");
+        assert!(
+            plain.contains("--> content/a,b.md:2:3") && plain.contains("= help: add a space"),
+            "{plain}"
+        );
+        assert!(!use_color(false));
+    }
+}
