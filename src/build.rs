@@ -3,8 +3,10 @@
 
 use crate::content::relative_path;
 use crate::diagnostic::{self, Diagnostic, Pos};
+use crate::output::{self, OldFingerprints, OutputFile, PostOutput};
 use crate::render::{self, format_schedule};
 use crate::site::{Rendered, Site};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -43,6 +45,8 @@ pub struct ManifestPost {
     pub source: String,
     pub outputs: Outputs,
     pub length: Length,
+    /// Changes whenever the post's output folder would; lets the next build reuse it.
+    pub fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -65,16 +69,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let site = Site::load(&opts.root)?;
     let (rendered, mut diags) = site.render_all(opts.drafts);
     let ctx = site.render_context();
+    // Checks and viewing pages, per post, in parallel; results keep the posts' order.
+    let per_post: Vec<(Vec<Diagnostic>, Option<String>)> = rendered
+        .par_iter()
+        .map(|r| {
+            let mut post_diags = r.diagnostics.clone();
+            post_diags.extend(crate::check::check_post(&site, &r.post, r.article.as_ref()));
+            let page = r.article.as_ref().and_then(|article| {
+                match render::render_page(&ctx, &r.post, article) {
+                    Ok(page) => Some(page),
+                    Err(d) => {
+                        post_diags.push(d);
+                        None
+                    }
+                }
+            });
+            (post_diags, page)
+        })
+        .collect();
     let mut pages = Vec::with_capacity(rendered.len());
-    for r in &rendered {
-        diags.extend(r.diagnostics.iter().cloned());
-        diags.extend(crate::check::check_post(&site, &r.post, r.article.as_ref()));
-        if let Some(article) = &r.article {
-            match render::render_page(&ctx, &r.post, article) {
-                Ok(page) => pages.push(page),
-                Err(d) => diags.push(d),
-            }
-        }
+    for (post_diags, page) in per_post {
+        diags.extend(post_diags);
+        pages.extend(page);
     }
     diagnostic::sort(&mut diags);
     diags.dedup();
@@ -82,16 +98,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         return Err(diags);
     }
     check_out_dir(&opts.root, &opts.out)?;
-    let manifest = manifest(&site, &rendered);
-    write_atomically(&opts.out, |tmp| {
-        write_site(tmp, &rendered, &pages, &manifest)
-    })
-    .map_err(|e| {
+    let written: Vec<&Rendered> = rendered.iter().filter(|r| r.article.is_some()).collect();
+    let covers: Vec<Option<String>> = written.iter().map(|r| cover_name(&r.post)).collect();
+    let outputs: Vec<(PostOutput, String)> = (0..written.len())
+        .into_par_iter()
+        .map(|i| {
+            let output = post_output(written[i], &pages[i], covers[i].as_deref());
+            let fingerprint = output.fingerprint();
+            (output, fingerprint)
+        })
+        .collect();
+    let manifest = manifest(&site, &rendered, &outputs);
+    let json = serde_json::to_string_pretty(&manifest).expect("the manifest serializes") + "\n";
+    output::write(&opts.out, &outputs, &json, &old_fingerprints(&opts.out)).map_err(|e| {
         vec![Diagnostic::error(
             relative_path(&opts.root, &opts.out),
             Pos::START,
             "build",
             format!("cannot write output: {e}"),
+        )
+        .with_suggestion(
+            "the previous output was left as it was; check free space and permissions",
         )]
     })?;
     Ok(BuildReport {
@@ -100,10 +127,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     })
 }
 
-fn manifest(site: &Site, rendered: &[Rendered]) -> Manifest {
+fn manifest(site: &Site, rendered: &[Rendered], outputs: &[(PostOutput, String)]) -> Manifest {
     let posts = rendered
         .iter()
-        .filter_map(|r| {
+        .filter(|r| r.article.is_some())
+        .zip(outputs)
+        .filter_map(|(r, (_, fingerprint))| {
             let article = r.article.as_ref()?;
             let meta = &r.post.meta;
             Some(ManifestPost {
@@ -130,6 +159,7 @@ fn manifest(site: &Site, rendered: &[Rendered]) -> Manifest {
                     chars: article.html.chars().count(),
                     bytes: article.html.len(),
                 },
+                fingerprint: fingerprint.clone(),
             })
         })
         .collect();
@@ -149,27 +179,55 @@ fn cover_name(post: &crate::content::Post) -> Option<String> {
     Some(format!("cover.{ext}"))
 }
 
-fn write_site(
-    dir: &Path,
-    rendered: &[Rendered],
-    pages: &[String],
-    manifest: &Manifest,
-) -> std::io::Result<()> {
-    for (r, page) in rendered.iter().filter(|r| r.article.is_some()).zip(pages) {
-        let article = r.article.as_ref().expect("filtered");
-        let post_dir = dir.join(&r.post.slug);
-        std::fs::create_dir_all(&post_dir)?;
-        std::fs::write(post_dir.join("article.html"), &article.html)?;
-        std::fs::write(post_dir.join("index.html"), page)?;
-        for image in &article.images {
-            std::fs::copy(&image.path, post_dir.join(&image.name))?;
-        }
-        if let (Some(name), Some(path)) = (cover_name(&r.post), &r.post.meta.cover_path) {
-            std::fs::copy(path, post_dir.join(name))?;
-        }
+/// The files of one post's output folder, borrowing the rendered texts.
+fn post_output<'a>(r: &'a Rendered, page: &'a str, cover: Option<&'a str>) -> PostOutput<'a> {
+    let article = r.article.as_ref().expect("only rendered posts have output");
+    let mut files = vec![
+        OutputFile::Text {
+            name: "article.html",
+            text: &article.html,
+        },
+        OutputFile::Text {
+            name: "index.html",
+            text: page,
+        },
+    ];
+    for image in &article.images {
+        files.push(OutputFile::Copy {
+            name: &image.name,
+            from: &image.path,
+        });
     }
-    let json = serde_json::to_string_pretty(manifest).map_err(std::io::Error::other)?;
-    std::fs::write(dir.join(MANIFEST), json + "\n")
+    if let (Some(name), Some(path)) = (cover, &r.post.meta.cover_path) {
+        files.push(OutputFile::Copy { name, from: path });
+    }
+    PostOutput {
+        slug: &r.post.slug,
+        files,
+    }
+}
+
+/// Fingerprints recorded by the previous build, if its manifest is readable.
+fn old_fingerprints(out: &Path) -> OldFingerprints {
+    #[derive(serde::Deserialize)]
+    struct Old {
+        posts: Vec<OldPost>,
+    }
+    #[derive(serde::Deserialize)]
+    struct OldPost {
+        slug: String,
+        fingerprint: String,
+    }
+    std::fs::read_to_string(out.join(MANIFEST))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Old>(&text).ok())
+        .map(|old| {
+            old.posts
+                .into_iter()
+                .map(|p| (p.slug, p.fingerprint))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Refuses output folders whose replacement would lose something: the site itself,
@@ -201,46 +259,6 @@ fn check_out_dir(root: &Path, out: &Path) -> Result<(), Vec<Diagnostic>> {
     }
     if out_abs.starts_with(root_abs.join(crate::content::CONTENT_DIR)) {
         return refuse("the output folder is inside content/".into());
-    }
-    Ok(())
-}
-
-/// Runs `write` on a fresh temporary folder next to `out`, then swaps it into place.
-/// If `write` fails, `out` is untouched and the temporary folder is removed.
-pub fn write_atomically(
-    out: &Path,
-    write: impl FnOnce(&Path) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)?;
-    write(tmp.path())?;
-    let tmp = tmp.keep();
-    if out.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(&parent)?
-            .keep();
-        // rename() cannot replace a non-empty folder: move the old one aside first.
-        std::fs::remove_dir(&old)?;
-        std::fs::rename(out, &old)?;
-        if let Err(e) = std::fs::rename(&tmp, out) {
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-        std::fs::remove_dir_all(&old)?;
-    } else if let Err(e) = std::fs::rename(&tmp, out) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
     }
     Ok(())
 }

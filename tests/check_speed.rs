@@ -29,7 +29,8 @@ fn checks_cost_next_to_rendering() {
         let rendered = site.render(post);
         render += t.elapsed();
         let t = Instant::now();
-        findings += wxpress::check::check_post(&site, &rendered.post, rendered.article.as_ref()).len();
+        findings +=
+            wxpress::check::check_post(&site, &rendered.post, rendered.article.as_ref()).len();
         check += t.elapsed();
     }
     eprintln!(

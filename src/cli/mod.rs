@@ -3,6 +3,9 @@
 mod build;
 mod check;
 mod init;
+mod preview;
+mod publish;
+mod sandbox;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +30,9 @@ enum Command {
     Init(init::Args),
     Build(build::Args),
     Check(check::Args),
+    Publish(publish::Args),
+    Preview(preview::Args),
+    Sandbox(sandbox::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -34,6 +40,9 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Publish(args) => publish::run(args),
+        Command::Preview(args) => preview::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
     }
 }
 
@@ -43,7 +52,6 @@ pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 
 /// One line per diagnostic, for output that has no site root to show sources from.
-#[allow(dead_code)]
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         eprintln!("{d}");

@@ -2,110 +2,200 @@
 //! space that HTML would collapse is `&nbsp;`, colours are inline `style` spans, and
 //! the block scrolls sideways instead of wrapping (the theme's CSS says how).
 
-use std::fmt::Write;
+use std::cell::RefCell;
 use std::sync::OnceLock;
-use syntect::highlighting::{Color, Theme, ThemeSet};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use tree_sitter_highlight::{HighlightConfiguration, HighlightEvent, Highlighter};
 
-struct Highlighter {
-    syntaxes: SyntaxSet,
-    theme: Theme,
+/// Capture names we colour (tree-sitter matches `function.method` to `function`),
+/// with GitHub's light palette: readable on the code block's pale background.
+const CAPTURES: &[(&str, &str)] = &[
+    ("keyword", "#d73a49"),
+    ("string", "#032f62"),
+    ("comment", "#6a737d"),
+    ("function", "#6f42c1"),
+    ("number", "#005cc5"),
+    ("constant", "#005cc5"),
+    ("boolean", "#005cc5"),
+    ("type", "#22863a"),
+    ("constructor", "#22863a"),
+    ("tag", "#22863a"),
+    ("attribute", "#6f42c1"),
+    ("property", "#005cc5"),
+    ("escape", "#22863a"),
+    ("label", "#e36209"),
+];
+
+type LanguageFn = fn() -> (tree_sitter::Language, &'static str);
+
+/// Languages with a grammar, by the names writers put after the fence.
+const LANGUAGES: &[(&[&str], LanguageFn)] = &[
+    (&["rust", "rs"], || {
+        (
+            tree_sitter_rust::LANGUAGE.into(),
+            tree_sitter_rust::HIGHLIGHTS_QUERY,
+        )
+    }),
+    (&["python", "py", "python3"], || {
+        (
+            tree_sitter_python::LANGUAGE.into(),
+            tree_sitter_python::HIGHLIGHTS_QUERY,
+        )
+    }),
+    (&["bash", "sh", "shell", "zsh", "console"], || {
+        (
+            tree_sitter_bash::LANGUAGE.into(),
+            tree_sitter_bash::HIGHLIGHT_QUERY,
+        )
+    }),
+    (&["json", "jsonc"], || {
+        (
+            tree_sitter_json::LANGUAGE.into(),
+            tree_sitter_json::HIGHLIGHTS_QUERY,
+        )
+    }),
+    (&["toml"], || {
+        (
+            tree_sitter_toml_ng::LANGUAGE.into(),
+            tree_sitter_toml_ng::HIGHLIGHTS_QUERY,
+        )
+    }),
+    (&["yaml", "yml"], || {
+        (
+            tree_sitter_yaml::LANGUAGE.into(),
+            tree_sitter_yaml::HIGHLIGHTS_QUERY,
+        )
+    }),
+    (
+        &["javascript", "js", "jsx", "mjs", "typescript", "ts"],
+        || {
+            (
+                tree_sitter_javascript::LANGUAGE.into(),
+                tree_sitter_javascript::HIGHLIGHT_QUERY,
+            )
+        },
+    ),
+    (&["go", "golang"], || {
+        (
+            tree_sitter_go::LANGUAGE.into(),
+            tree_sitter_go::HIGHLIGHTS_QUERY,
+        )
+    }),
+    (&["java"], || {
+        (
+            tree_sitter_java::LANGUAGE.into(),
+            tree_sitter_java::HIGHLIGHTS_QUERY,
+        )
+    }),
+    (&["c", "h"], || {
+        (
+            tree_sitter_c::LANGUAGE.into(),
+            tree_sitter_c::HIGHLIGHT_QUERY,
+        )
+    }),
+    (&["css"], || {
+        (
+            tree_sitter_css::LANGUAGE.into(),
+            tree_sitter_css::HIGHLIGHTS_QUERY,
+        )
+    }),
+    (&["html", "htm"], || {
+        (
+            tree_sitter_html::LANGUAGE.into(),
+            tree_sitter_html::HIGHLIGHTS_QUERY,
+        )
+    }),
+];
+
+/// The compiled highlight query of a language: built once, on first use.
+fn config(lang: &str) -> Option<&'static HighlightConfiguration> {
+    static CONFIGS: OnceLock<Vec<OnceLock<Option<HighlightConfiguration>>>> = OnceLock::new();
+    let configs = CONFIGS.get_or_init(|| LANGUAGES.iter().map(|_| OnceLock::new()).collect());
+    let lang = lang.to_ascii_lowercase();
+    let index = LANGUAGES
+        .iter()
+        .position(|(names, _)| names.contains(&lang.as_str()))?;
+    configs[index]
+        .get_or_init(|| {
+            let (language, query) = LANGUAGES[index].1();
+            let mut config =
+                HighlightConfiguration::new(language, LANGUAGES[index].0[0], query, "", "").ok()?;
+            let names: Vec<&str> = CAPTURES.iter().map(|(name, _)| *name).collect();
+            config.configure(&names);
+            Some(config)
+        })
+        .as_ref()
 }
 
-fn highlighter() -> &'static Highlighter {
-    static H: OnceLock<Highlighter> = OnceLock::new();
-    H.get_or_init(|| {
-        let mut themes = ThemeSet::load_defaults();
-        let theme = themes
-            .themes
-            .remove("InspiredGitHub")
-            .expect("syntect ships InspiredGitHub");
-        Highlighter {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
-            theme,
-        }
-    })
-}
-
-fn find_syntax<'a>(set: &'a SyntaxSet, lang: &str) -> Option<&'a SyntaxReference> {
-    let lang = match lang.to_ascii_lowercase().as_str() {
-        "sh" | "shell" | "zsh" | "console" => "bash".to_string(),
-        "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" => "js".to_string(),
-        "py" => "python".to_string(),
-        "yml" => "yaml".to_string(),
-        "rs" => "rust".to_string(),
-        other => other.to_string(),
-    };
-    set.find_syntax_by_token(&lang)
+thread_local! {
+    // The highlighter holds a parser and cursors: reused, but not shareable.
+    static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::new());
 }
 
 /// Renders a fenced block's text into `out` as the inner HTML of its `<code>`.
 pub fn code_html(out: &mut String, code: &str, lang: &str) {
     let code = code.strip_suffix('\n').unwrap_or(code);
-    let h = highlighter();
-    let syntax = (!lang.is_empty())
-        .then(|| find_syntax(&h.syntaxes, lang))
-        .flatten();
-    let Some(syntax) = syntax else {
-        for (i, line) in code.split('\n').enumerate() {
+    let segments = config(lang).and_then(|config| colour_segments(code, config));
+    let segments = segments.unwrap_or_else(|| vec![(None, code)]);
+    let mut line_start = true;
+    for (colour, text) in segments {
+        for (i, piece) in text.split('\n').enumerate() {
             if i > 0 {
                 out.push_str("<br>");
+                line_start = true;
             }
-            push_code_text(out, line, true);
-        }
-        return;
-    };
-    let default_fg = h.theme.settings.foreground.unwrap_or(Color::BLACK);
-    let mut lines = syntect::easy::HighlightLines::new(syntax, &h.theme);
-    for (i, line) in syntect::util::LinesWithEndings::from(code).enumerate() {
-        if i > 0 {
-            out.push_str("<br>");
-        }
-        let Ok(regions) = lines.highlight_line(line, &h.syntaxes) else {
-            push_code_text(out, line.trim_end_matches('\n'), true);
-            continue;
-        };
-        let mut line_start = true;
-        // Adjacent tokens of one colour share a span: fewer characters count toward
-        // WeChat's 20,000-character limit.
-        let mut pending: Option<(Color, String)> = None;
-        for (style, text) in regions {
-            let text = text.trim_end_matches('\n');
-            if text.is_empty() {
+            if piece.is_empty() {
                 continue;
             }
-            let color = style.foreground;
-            match &mut pending {
-                Some((c, buf)) if *c == color || text.trim().is_empty() => buf.push_str(text),
-                _ => {
-                    flush(out, pending.take(), default_fg, &mut line_start);
-                    pending = Some((color, text.to_string()));
-                }
+            if let Some(colour) = colour {
+                out.push_str("<span style=\"color:");
+                out.push_str(colour);
+                out.push_str("\">");
             }
+            push_code_text(out, piece, line_start);
+            if colour.is_some() {
+                out.push_str("</span>");
+            }
+            line_start = false;
         }
-        flush(out, pending.take(), default_fg, &mut line_start);
     }
 }
 
-fn flush(
-    out: &mut String,
-    pending: Option<(Color, String)>,
-    default_fg: Color,
-    line_start: &mut bool,
-) {
-    let Some((color, text)) = pending else { return };
-    if color == default_fg {
-        push_code_text(out, &text, *line_start);
-    } else {
-        let _ = write!(
-            out,
-            "<span style=\"color:#{:02x}{:02x}{:02x}\">",
-            color.r, color.g, color.b
-        );
-        push_code_text(out, &text, *line_start);
-        out.push_str("</span>");
-    }
-    *line_start = false;
+/// The code cut into runs of one colour. Adjacent runs of one colour, and
+/// whitespace between them, are merged: fewer spans, fewer characters counted
+/// toward WeChat's 20,000-character limit.
+fn colour_segments<'a>(
+    code: &'a str,
+    config: &HighlightConfiguration,
+) -> Option<Vec<(Option<&'static str>, &'a str)>> {
+    HIGHLIGHTER.with(|highlighter| {
+        let mut highlighter = highlighter.borrow_mut();
+        let events = highlighter
+            .highlight(config, code.as_bytes(), None, None, |_| None)
+            .ok()?;
+        let mut segments: Vec<(Option<&'static str>, &'a str)> = Vec::new();
+        let mut stack: Vec<&'static str> = Vec::new();
+        let mut merged_until = 0;
+        for event in events {
+            match event.ok()? {
+                HighlightEvent::HighlightStart(h) => stack.push(CAPTURES[h.0].1),
+                HighlightEvent::HighlightEnd => {
+                    stack.pop();
+                }
+                HighlightEvent::Source { start, end } => {
+                    let colour = stack.last().copied();
+                    let text = &code[start..end];
+                    match segments.last_mut() {
+                        Some((last, prev)) if *last == colour || text.trim().is_empty() => {
+                            *prev = &code[merged_until - prev.len()..end];
+                        }
+                        _ => segments.push((colour, text)),
+                    }
+                    merged_until = end;
+                }
+            }
+        }
+        Some(segments)
+    })
 }
 
 /// Escapes code text. Spaces at the start of a line or after another space become
@@ -157,14 +247,32 @@ mod tests {
         let mut out = String::new();
         code_html(
             &mut out,
-            "fn main() {\n    let x = \"字符串\";\n}\n",
+            "fn main() {\n    // 注释\n    let x = \"字符串\";\n}\n",
             "rust",
         );
         assert!(out.contains("<span style=\"color:#"), "{out}");
         assert!(out.contains("&nbsp;&nbsp;&nbsp;&nbsp;"), "{out}");
         assert!(out.contains("字符串"), "{out}");
-        assert_eq!(out.matches("<br>").count(), 2, "{out}");
+        assert_eq!(out.matches("<br>").count(), 3, "{out}");
+        assert!(
+            out.contains("<span style=\"color:#6a737d\">// 注释</span>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<span style=\"color:#d73a49\">let</span>"),
+            "{out}"
+        );
         assert!(!out.contains('\n'), "{out}");
+    }
+
+    #[test]
+    fn every_grammar_compiles_its_highlight_query() {
+        for (names, _) in LANGUAGES {
+            assert!(config(names[0]).is_some(), "{}", names[0]);
+            let mut out = String::new();
+            code_html(&mut out, "x = 1\n", names[0]);
+            assert!(out.contains('x'), "{}: {out}", names[0]);
+        }
     }
 
     #[test]

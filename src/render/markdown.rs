@@ -43,6 +43,8 @@ pub struct ImageOut {
 
 pub struct Body {
     pub html: String,
+    /// Whether the writer's raw HTML was passed through (its structure is unknown).
+    pub raw_html: bool,
     pub references: Vec<Reference>,
     pub footnotes: Vec<Footnote>,
 }
@@ -80,6 +82,7 @@ pub fn render(body: &str, resolve_image: &mut dyn FnMut(&str, Range<usize>) -> I
     footnotes.sort_by_key(|f| f.number);
     Body {
         html: w.out,
+        raw_html: w.raw_html,
         references: w.references,
         footnotes,
     }
@@ -132,6 +135,7 @@ struct Writer {
     footnote_html: Vec<(String, String)>,
     /// The main output while a footnote definition is being written.
     saved_out: Option<String>,
+    raw_html: bool,
 }
 
 impl Writer {
@@ -219,6 +223,7 @@ impl Writer {
                 Event::Html(h) | Event::InlineHtml(h) => {
                     // Comments carry directives like `wxpress-ignore`; readers never see them.
                     if !h.trim_start().starts_with("<!--") {
+                        self.raw_html = true;
                         self.out.push_str(h);
                     }
                 }

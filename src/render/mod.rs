@@ -131,15 +131,25 @@ pub fn render_post(
         .tera
         .render(theme::ARTICLE_TEMPLATE, &context)
         .map_err(|e| vec![theme::template_error(theme::ARTICLE_TEMPLATE, &e)])?;
-    let html = inline::inline(&compact(&raw), &ctx.theme.css).map_err(|e| {
-        vec![Diagnostic::error(
-            &post.source,
-            crate::diagnostic::Pos::START,
-            "template",
-            format!("cannot inline the theme's CSS: {e}"),
-        )
-        .with_suggestion("check the theme's style.css for syntax errors")]
-    })?;
+    // The renderer and templates nest their tags properly; a writer's raw HTML or a
+    // template's <style> needs a real HTML parser to know what the browser builds.
+    let trusted = !body.raw_html
+        && !["<style", "<script", "<link"]
+            .iter()
+            .any(|t| raw.contains(t));
+    let html = ctx
+        .theme
+        .inliner
+        .inline(&compact(&raw), trusted)
+        .map_err(|e| {
+            vec![Diagnostic::error(
+                &post.source,
+                crate::diagnostic::Pos::START,
+                "template",
+                format!("cannot inline the theme's CSS: {e}"),
+            )
+            .with_suggestion("check the theme's style.css for syntax errors")]
+        })?;
 
     if crate::diagnostic::has_errors(&diags) {
         return Err(diags);

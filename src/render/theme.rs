@@ -36,7 +36,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Theme {
     pub name: String,
     pub tera: Tera,
-    pub css: String,
+    pub inliner: super::inline::Inliner,
     /// Every file the theme was loaded from, for the watcher and for messages.
     pub files: Vec<PathBuf>,
 }
@@ -121,6 +121,9 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        // Tera's default also escapes `/` and `'` as entities: six characters each
+        // toward WeChat's limit, where HTML needs only `& < > "` escaped.
+        tera.set_escape_fn(escape_html);
         // Add one by one first, so a syntax error names its own file…
         for (name, text, shown) in &templates {
             if let Err(e) = Tera::default().add_raw_template(name, text) {
@@ -158,13 +161,19 @@ impl Theme {
             Ok(Theme {
                 name,
                 tera,
-                css,
+                inliner: super::inline::Inliner::new(&css),
                 files,
             })
         } else {
             Err(errors)
         }
     }
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    super::markdown::escape_into(&mut out, text);
+    out
 }
 
 pub fn builtin(path: &str) -> &'static str {

@@ -1,0 +1,263 @@
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use wxpress::config::PublishMode;
+use wxpress::publish::{self, ledger, lock, Outcome, Publisher, Settings};
+use wxpress::site::Site;
+use wxpress::wechat::{Audience, Client, ClientOptions};
+
+/// Publish posts to the WeChat Official Account, each exactly once.
+///
+/// Posts with the same `schedule` go out together (one draft, headline first by
+/// `position`, at most 8). Every step is written to .wxpress/ledger.jsonl (commit it):
+/// a rerun after a crash finishes what was started and never publishes twice.
+///
+/// Needs `[wechat] appid` in config.toml and the secret in WXPRESS_APP_SECRET.
+/// Try it without an account: run `wxpress sandbox` and set
+/// WXPRESS_API_BASE=http://127.0.0.1:PORT.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Post files, or folders of posts, to publish
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The site's folder (the one with config.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// draft: create a draft to publish by hand; publish: publish without a push
+    /// notification; broadcast: mass-send to followers (uses quota) [default: [wechat] mode]
+    #[arg(long, value_enum)]
+    mode: Option<Mode>,
+    /// Broadcast only to followers with this tag id instead of all followers
+    #[arg(long)]
+    tag: Option<u64>,
+    /// Print every call that would be made, without network or ledger writes
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format of the report
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Seconds to wait for another run on this site to finish
+    #[arg(long, default_value = "60")]
+    wait: u64,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Mode {
+    Draft,
+    Publish,
+    Broadcast,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Progress: a spinner on a terminal, plain lines otherwise (logs, CI).
+#[derive(Clone)]
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Progress { bar }
+    }
+
+    pub fn line(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(message),
+            None => eprintln!("{message}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl publish::Progress for Progress {
+    fn step(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(message.to_string());
+                bar.println(format!("  {message}"));
+            }
+            None => eprintln!("  {message}"),
+        }
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(super::EXIT_FAILURE)
+    };
+    let root = match args.root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            return fail(format!(
+                "cannot open site folder {}: {e}",
+                args.root.display()
+            ))
+        }
+    };
+    let site = match Site::load(&root) {
+        Ok(s) => s,
+        Err(d) => {
+            super::print_diagnostics(&d);
+            return ExitCode::from(super::EXIT_INVALID);
+        }
+    };
+    let mode = match args.mode {
+        Some(Mode::Draft) => PublishMode::Draft,
+        Some(Mode::Publish) => PublishMode::Publish,
+        Some(Mode::Broadcast) => PublishMode::Broadcast,
+        None => site.config.wechat.mode,
+    };
+    let audience = args.tag.map_or(Audience::All, Audience::Tag);
+    let files = match publish::select(&root, &args.paths) {
+        Ok(f) => f,
+        Err(d) => {
+            super::print_diagnostics(&d);
+            return ExitCode::from(super::EXIT_FAILURE);
+        }
+    };
+    let pushes = match publish::prepare(&site, &files) {
+        Ok((pushes, warnings)) => {
+            super::print_diagnostics(&warnings);
+            pushes
+        }
+        Err(d) => {
+            super::print_diagnostics(&d);
+            let n = d.iter().filter(|d| d.is_error()).count();
+            eprintln!("publish refused: {n} error(s); nothing was sent to WeChat");
+            return ExitCode::from(super::EXIT_INVALID);
+        }
+    };
+
+    if args.dry_run {
+        let view = match ledger::LedgerView::read(&ledger::path(&root)) {
+            Ok(v) => v,
+            Err(e) => return fail(e.to_string()),
+        };
+        let repeats = publish::repeats(&view, &pushes);
+        let refusals = repeats.refused;
+        let mut calls = publish::plan_calls(&root, &view, &pushes, mode, audience);
+        for id in &repeats.superseded {
+            calls.insert(
+                1,
+                format!("POST /cgi-bin/draft/delete (the unpublished draft of an earlier version, push {id})"),
+            );
+        }
+        match args.format {
+            Format::Json => println!(
+                "{}",
+                serde_json::json!({ "dry_run": true, "mode": mode, "calls": calls, "refused": refusals })
+            ),
+            Format::Human => {
+                println!("dry run: no network, nothing written. These calls would be made:");
+                for c in &calls {
+                    println!("  {c}");
+                }
+                for r in &refusals {
+                    println!("refused: {r}");
+                }
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+
+    let progress = Progress::new();
+    let _lock = match lock::acquire(&root, Duration::from_secs(args.wait), || {
+        progress.line("another wxpress run is publishing this site; waiting for it to finish…")
+    }) {
+        Ok(l) => l,
+        Err(e) => return fail(e.to_string()),
+    };
+    // Read the ledger only once the lock is ours: the other run may have just written it.
+    let mut ledger = match ledger::Ledger::open(&root) {
+        Ok(l) => l,
+        Err(e) => return fail(e.to_string()),
+    };
+    let repeats = publish::repeats(&ledger.view, &pushes);
+    if !repeats.refused.is_empty() {
+        for r in &repeats.refused {
+            eprintln!("error: {r}");
+        }
+        return ExitCode::from(super::EXIT_INVALID);
+    }
+    let client = match client(&site, &progress) {
+        Ok(c) => c,
+        Err(e) => return fail(e.to_string()),
+    };
+    let outcomes = {
+        let mut publisher = Publisher {
+            root: &root,
+            client: &client,
+            ledger: &mut ledger,
+            settings: Settings::new(mode, audience),
+            progress: &progress,
+        };
+        for id in &repeats.superseded {
+            if let Err(e) = publisher.supersede(id) {
+                progress.finish();
+                return fail(e.to_string());
+            }
+        }
+        publisher.run(&pushes)
+    };
+    progress.finish();
+    report(&outcomes, args.format);
+    if outcomes.iter().any(|o| o.error.is_some()) {
+        ExitCode::from(super::EXIT_FAILURE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The API client for the site, its retry notes going through the progress display.
+pub fn client(site: &Site, progress: &Progress) -> Result<Client, wxpress::wechat::WechatError> {
+    let notes = progress.clone();
+    Ok(
+        Client::new(ClientOptions::from_config(&site.config.wechat)?)?
+            .on_retry(move |note| notes.line(&format!("  {note}"))),
+    )
+}
+
+fn report(outcomes: &[Outcome], format: Format) {
+    if format == Format::Json {
+        println!("{}", serde_json::json!({ "pushes": outcomes }));
+        return;
+    }
+    for o in outcomes {
+        let titles: Vec<String> = o.posts.iter().map(|p| format!("《{}》", p.title)).collect();
+        let state = format!("{:?}", o.state).to_lowercase();
+        match &o.error {
+            Some(e) => println!("FAILED {} ({state}): {e}", titles.join(" ")),
+            None if o.skipped => println!("unchanged {} (already {state})", titles.join(" ")),
+            None => println!("{state} {}", titles.join(" ")),
+        }
+        if let Some(m) = &o.media_id {
+            println!("  draft media_id: {m}");
+        }
+        if let Some(p) = &o.publish_id {
+            println!("  publish_id: {p}");
+        }
+        if let Some(m) = &o.msg_id {
+            println!("  msg_id: {m}");
+        }
+        for u in &o.urls {
+            println!("  {u}");
+        }
+    }
+}

@@ -1,0 +1,826 @@
+//! Publishing: takes prepared pushes to WeChat exactly once.
+//!
+//! The protocol, per push: upload images (cached by content hash), build the draft
+//! articles, then `draft/add` → (`freepublish/submit` → poll `freepublish/get`) or
+//! `message/mass/sendall`. Before every creating call a `…ing` record is fsync'd to
+//! the ledger, after it the result. A run that finds a `…ing` record (the previous
+//! run died not knowing whether WeChat did it) reconciles with WeChat before
+//! trying again: it looks for the draft in the draft box, waits for a submitted
+//! draft to leave it and finds the article among the published ones, or resends a
+//! broadcast with the same `clientmsgid`, which WeChat refuses as a duplicate.
+
+pub mod ledger;
+pub mod lock;
+pub mod prepare;
+
+pub use prepare::{prepare, select, Prepared, Push};
+
+use crate::config::PublishMode;
+use crate::wechat::{Audience, Client, DraftArticle, WechatError};
+use ledger::{Entry, Ledger, LedgerView, PostRecord, PushRecord, PushState, UploadKind};
+use prepare::{file_sha, mode_name, rewrite_images};
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// Test-only fault hook: `WXPRESS_TEST_CRASH_AFTER=<step>` aborts the process right
+/// after that step, to prove a rerun recovers. Steps: `upload`, `uploaded`,
+/// `cover`, `covered`, `draft_add`, `drafted`, `submit`, `submitted`, `sendall`, `sent`.
+pub const CRASH_ENV: &str = "WXPRESS_TEST_CRASH_AFTER";
+
+fn crash_point(step: &str) {
+    if std::env::var(CRASH_ENV).is_ok_and(|s| s == step) {
+        eprintln!("wxpress: {CRASH_ENV}={step}: aborting");
+        std::process::abort();
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: PublishMode,
+    pub audience: Audience,
+    /// Poll interval for `freepublish/get`.
+    pub poll: Duration,
+    /// How long to wait for a submitted push to finish publishing.
+    pub publish_wait: Duration,
+    /// How long reconciling waits for an unrecorded submit to show up.
+    pub reconcile_wait: Duration,
+}
+
+impl Settings {
+    pub fn new(mode: PublishMode, audience: Audience) -> Self {
+        let ms = |name, default| {
+            crate::wechat::env_millis(name).unwrap_or(Duration::from_millis(default))
+        };
+        Settings {
+            mode,
+            audience,
+            poll: ms("WXPRESS_POLL_MS", 2000),
+            publish_wait: ms("WXPRESS_PUBLISH_WAIT_MS", 300_000),
+            reconcile_wait: ms("WXPRESS_RECONCILE_WAIT_MS", 60_000),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Wechat(#[from] WechatError),
+    #[error(transparent)]
+    Ledger(#[from] ledger::LedgerError),
+    #[error("cannot read {file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// What happened to one push, for the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub push: String,
+    pub mode: PublishMode,
+    pub state: PushState,
+    pub posts: Vec<PostRecord>,
+    /// Already done by an earlier run: nothing was called.
+    pub skipped: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Progress notes for the person (or log) watching.
+pub trait Progress {
+    fn step(&self, message: &str);
+}
+
+impl<F: Fn(&str)> Progress for F {
+    fn step(&self, message: &str) {
+        self(message)
+    }
+}
+
+/// What earlier pushes mean for this run.
+#[derive(Debug, Default)]
+pub struct Repeats {
+    /// Posts an earlier push already took to WeChat: unchanged ones are already
+    /// there; changed ones are not republished silently.
+    pub refused: Vec<String>,
+    /// Earlier pushes of now-edited posts that only got as far as a draft (the
+    /// broadcast or publish never happened, e.g. no quota left): their draft is
+    /// replaced by the new version's.
+    pub superseded: Vec<String>,
+}
+
+pub fn repeats(view: &LedgerView, pushes: &[Push]) -> Repeats {
+    let mut out = Repeats::default();
+    for push in pushes {
+        for p in &push.posts {
+            for (id, rec) in &view.pushes {
+                if id == &push.id || !rec.state.touched_wechat() {
+                    continue;
+                }
+                let Some(old) = rec.posts.iter().find(|o| o.source == p.post.source) else {
+                    continue;
+                };
+                let unpublished_draft =
+                    rec.state == PushState::Drafted && rec.mode != PublishMode::Draft;
+                if old.hash != p.hash && unpublished_draft {
+                    if !out.superseded.contains(id) {
+                        out.superseded.push(id.clone());
+                    }
+                    continue;
+                }
+                let what = describe(rec);
+                if old.hash == p.hash {
+                    out.refused.push(format!(
+                        "{}: already {what}, together with other posts; leave it out of this run",
+                        p.post.source
+                    ));
+                } else {
+                    out.refused.push(format!(
+                        "{}: changed since it was {what}. wxpress does not publish an edited post again \
+                         silently.\n  help: to publish this version as a new article, save it under a \
+                         new file name (e.g. {}) and publish that file; to correct the article already \
+                         on WeChat, edit it in the WeChat backend",
+                        p.post.source,
+                        new_name_hint(&p.post.source)
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn describe(rec: &PushRecord) -> String {
+    let when = &rec.at;
+    match rec.state {
+        PushState::Published => format!(
+            "published on {when} (publish_id {})",
+            rec.publish_id.as_deref().unwrap_or("?")
+        ),
+        PushState::Sent => format!(
+            "broadcast on {when} (msg_id {})",
+            rec.msg_id.as_deref().unwrap_or("?")
+        ),
+        PushState::Drafted if rec.mode == PublishMode::Draft => format!(
+            "pushed as a draft on {when} (media_id {})",
+            rec.media_id.as_deref().unwrap_or("?")
+        ),
+        s => format!(
+            "pushed on {when} and left unfinished (state {s:?}, push {}); finish it by publishing \
+             the unchanged version, or delete its draft in the WeChat backend and remove the \
+             push's lines from .wxpress/ledger.jsonl",
+            rec.push
+        ),
+    }
+}
+
+fn new_name_hint(source: &str) -> String {
+    if let Some(dir) = source.strip_suffix("/index.md") {
+        format!("{dir}-2/index.md")
+    } else if let Some(stem) = source.strip_suffix(".md") {
+        format!("{stem}-2.md")
+    } else {
+        format!("{source}-2")
+    }
+}
+
+/// Runs the protocol for every push. A push that fails does not stop the others.
+pub struct Publisher<'a> {
+    /// The site root: upload records name files relative to it.
+    pub root: &'a std::path::Path,
+    pub client: &'a Client,
+    pub ledger: &'a mut Ledger,
+    pub settings: Settings,
+    pub progress: &'a dyn Progress,
+}
+
+impl Publisher<'_> {
+    pub fn run(&mut self, pushes: &[Push]) -> Vec<Outcome> {
+        pushes.iter().map(|p| self.run_push(p)).collect()
+    }
+
+    /// `message/mass/preview`: sends the push to one WeChat user through a temporary
+    /// draft, deleted afterwards. Uploads are cached like a real run's; the push
+    /// itself is not recorded (a preview publishes nothing).
+    pub fn preview(&mut self, push: &Push, towxname: &str) -> Result<(), PublishError> {
+        let articles: Vec<DraftArticle> =
+            self.articles(push)?.into_iter().map(|(a, _)| a).collect();
+        self.progress
+            .step(&format!("creating a temporary draft: {}", push.titles()));
+        let media_id = self.client.draft_add(&articles)?;
+        let sent = self.client.mass_preview(&media_id, towxname);
+        let deleted = self.client.draft_delete(&media_id);
+        sent?;
+        if let Err(e) = deleted {
+            self.progress.step(&format!(
+                "could not delete the temporary draft {media_id}: {e}"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Deletes the unpublished draft of an earlier version and marks its push
+    /// superseded, so the edited version can go out in its place.
+    pub fn supersede(&mut self, push_id: &str) -> Result<(), PublishError> {
+        let Some(mut rec) = self.ledger.push(push_id).cloned() else {
+            return Ok(());
+        };
+        if let Some(media_id) = rec.media_id.clone() {
+            self.progress.step(&format!(
+                "deleting draft {media_id} of an earlier, unpublished version (push {push_id})"
+            ));
+            match self.client.draft_delete(&media_id) {
+                Ok(()) => {}
+                Err(e) if e.code() == Some(crate::wechat::INVALID_MEDIA_ID) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        rec.error = None;
+        self.save(&mut rec, PushState::Superseded)
+    }
+
+    fn record(&self, push: &Push) -> PushRecord {
+        self.ledger
+            .push(&push.id)
+            .cloned()
+            .unwrap_or_else(|| PushRecord {
+                at: ledger::now(),
+                push: push.id.clone(),
+                state: PushState::New,
+                mode: self.settings.mode,
+                posts: push
+                    .posts
+                    .iter()
+                    .map(|p| PostRecord {
+                        source: p.post.source.clone(),
+                        hash: p.hash.clone(),
+                        title: p.post.meta.title.clone(),
+                        images: Vec::new(),
+                        thumb_media_id: None,
+                    })
+                    .collect(),
+                since: None,
+                media_id: None,
+                publish_id: None,
+                article_id: None,
+                clientmsgid: None,
+                msg_id: None,
+                urls: Vec::new(),
+                error: None,
+            })
+    }
+
+    fn save(&mut self, rec: &mut PushRecord, state: PushState) -> Result<(), PublishError> {
+        rec.state = state;
+        rec.at = ledger::now();
+        self.ledger.append(Entry::Push(rec.clone()))?;
+        Ok(())
+    }
+
+    fn run_push(&mut self, push: &Push) -> Outcome {
+        let mut rec = self.record(push);
+        if rec.state == PushState::Superseded {
+            // This version's draft was deleted for a later edit, and the post is
+            // back to this version: start over.
+            rec.state = PushState::New;
+            rec.media_id = None;
+            rec.clientmsgid = None;
+        }
+        let outcome = |rec: &PushRecord, skipped: bool, error: Option<String>| Outcome {
+            push: rec.push.clone(),
+            mode: rec.mode,
+            state: rec.state,
+            posts: rec.posts.clone(),
+            skipped,
+            media_id: rec.media_id.clone(),
+            publish_id: rec.publish_id.clone(),
+            msg_id: rec.msg_id.clone(),
+            urls: rec.urls.clone(),
+            error,
+        };
+        // Once a push went further than a draft, it finishes the way it started.
+        let mode = if matches!(
+            rec.state,
+            PushState::New | PushState::Drafting | PushState::Drafted
+        ) {
+            self.settings.mode
+        } else {
+            rec.mode
+        };
+        if rec.state.is_done(mode) {
+            self.progress.step(&format!(
+                "{}: already {}, nothing to do",
+                push.titles(),
+                format!("{:?}", rec.state).to_lowercase()
+            ));
+            return outcome(&rec, true, None);
+        }
+        rec.mode = mode;
+        rec.error = None;
+        match self.advance(push, &mut rec) {
+            Ok(()) => outcome(&rec, false, None),
+            Err(e) => {
+                let message = e.to_string();
+                // Remember why, without moving the state: the next run resumes here.
+                rec.error = Some(message.clone());
+                let state = rec.state;
+                let _ = self.save(&mut rec, state);
+                outcome(&rec, false, Some(message))
+            }
+        }
+    }
+
+    fn advance(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
+        if rec.media_id.is_none() {
+            let articles = self.articles(push)?;
+            for (post, (article, images)) in rec.posts.iter_mut().zip(&articles) {
+                post.images = images.clone();
+                post.thumb_media_id = Some(article.thumb_media_id.clone());
+            }
+            let articles: Vec<DraftArticle> = articles.into_iter().map(|(a, _)| a).collect();
+            let media_id = self.ensure_draft(push, rec, &articles)?;
+            self.progress.step(&format!(
+                "draft created: {} (media_id {media_id})",
+                push.titles()
+            ));
+        }
+        match rec.mode {
+            PublishMode::Draft => Ok(()),
+            PublishMode::Publish => self.ensure_published(push, rec),
+            PublishMode::Broadcast => self.ensure_sent(push, rec),
+        }
+    }
+
+    /// Uploads what is not cached yet and returns the draft's articles, each with
+    /// the CDN URLs of its images.
+    fn articles(&mut self, push: &Push) -> Result<Vec<(DraftArticle, Vec<String>)>, PublishError> {
+        let mut articles = Vec::new();
+        for p in &push.posts {
+            let mut urls = Vec::new();
+            for image in &p.article.images {
+                let url = self.upload(UploadKind::Image, &image.path)?;
+                urls.push((image.name.clone(), url));
+            }
+            let thumb = self.upload(UploadKind::Cover, &p.cover)?;
+            let meta = &p.post.meta;
+            let image_urls = urls.iter().map(|(_, u)| u.clone()).collect();
+            articles.push((
+                DraftArticle {
+                    title: meta.title.clone(),
+                    author: meta.author.clone().unwrap_or_default(),
+                    digest: meta.summary.clone().unwrap_or_default(),
+                    content: rewrite_images(&p.article.html, &urls),
+                    content_source_url: meta.source_url.clone().unwrap_or_default(),
+                    thumb_media_id: thumb,
+                    need_open_comment: u8::from(meta.comments),
+                    only_fans_can_comment: 0,
+                    url: String::new(),
+                },
+                image_urls,
+            ));
+        }
+        Ok(articles)
+    }
+
+    /// An image's CDN URL (body images) or media_id (covers), uploading it only if
+    /// no earlier run did.
+    fn upload(&mut self, kind: UploadKind, path: &std::path::Path) -> Result<String, PublishError> {
+        let file = crate::content::relative_path(self.root, path);
+        let read = |source| PublishError::Read {
+            file: file.clone(),
+            source,
+        };
+        let bytes = std::fs::read(path).map_err(read)?;
+        let sha = prepare::sha_hex(&bytes);
+        let cached = match kind {
+            UploadKind::Image => self.ledger.view.cached_url(&sha),
+            UploadKind::Cover => self.ledger.view.cached_media_id(&sha),
+        };
+        if let Some(c) = cached {
+            return Ok(c.to_string());
+        }
+        self.ledger.append(Entry::Uploading {
+            at: ledger::now(),
+            kind,
+            sha256: sha.clone(),
+            file: file.clone(),
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (url, media_id, step) = match kind {
+            UploadKind::Image => {
+                self.progress.step(&format!("uploading image {file}"));
+                (
+                    Some(self.client.upload_image(&name, bytes)?),
+                    None,
+                    "upload",
+                )
+            }
+            UploadKind::Cover => {
+                self.progress.step(&format!("uploading cover {file}"));
+                (
+                    None,
+                    Some(self.client.add_image_material(&name, bytes)?),
+                    "cover",
+                )
+            }
+        };
+        crash_point(step);
+        let value = url.clone().or(media_id.clone()).unwrap_or_default();
+        self.ledger.append(Entry::Uploaded {
+            at: ledger::now(),
+            kind,
+            sha256: sha,
+            file,
+            url,
+            media_id,
+        })?;
+        crash_point(if step == "upload" {
+            "uploaded"
+        } else {
+            "covered"
+        });
+        Ok(value)
+    }
+
+    fn ensure_draft(
+        &mut self,
+        push: &Push,
+        rec: &mut PushRecord,
+        articles: &[DraftArticle],
+    ) -> Result<String, PublishError> {
+        if rec.state == PushState::Drafting {
+            self.progress.step(
+                "a previous run died while creating the draft: looking for it in the draft box",
+            );
+            if let Some(id) = self.find_draft(articles, rec.since)? {
+                return self.drafted(rec, id);
+            }
+        }
+        rec.since = Some(ledger::unix_now());
+        self.save(rec, PushState::Drafting)?;
+        self.progress
+            .step(&format!("creating draft: {}", push.titles()));
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.client.draft_add(articles) {
+                Ok(id) => {
+                    crash_point("draft_add");
+                    return self.drafted(rec, id);
+                }
+                Err(e) if e.is_ambiguous() && attempts < 3 => {
+                    self.progress
+                        .step(&format!("{e}; checking whether the draft was created"));
+                    if let Some(id) = self.find_draft(articles, rec.since)? {
+                        return self.drafted(rec, id);
+                    }
+                }
+                Err(e) => {
+                    // Refused (or still unknown after retries): nothing to reconcile
+                    // when refused; when unknown, the next run looks again.
+                    if !e.is_ambiguous() {
+                        rec.state = PushState::New;
+                    }
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+
+    fn drafted(&mut self, rec: &mut PushRecord, media_id: String) -> Result<String, PublishError> {
+        rec.media_id = Some(media_id.clone());
+        self.save(rec, PushState::Drafted)?;
+        crash_point("drafted");
+        Ok(media_id)
+    }
+
+    /// A draft with these articles created since `since` (a run that died before
+    /// writing down its media_id). Exact duplicates beyond the first are deleted.
+    fn find_draft(
+        &self,
+        articles: &[DraftArticle],
+        since: Option<i64>,
+    ) -> Result<Option<String>, PublishError> {
+        let mut found: Vec<String> = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self.client.draft_batchget(offset, 20)?;
+            for item in &page.item {
+                let theirs = &item.content.news_item;
+                let same_content = theirs.len() == articles.len()
+                    && theirs
+                        .iter()
+                        .zip(articles)
+                        .all(|(t, a)| t.title == a.title && t.content == a.content);
+                let recent = since.is_some_and(|s| item.update_time >= s - 120);
+                if prepare::same_articles(theirs, articles) && (same_content || recent) {
+                    found.push(item.media_id.clone());
+                }
+            }
+            offset += page.item_count;
+            if page.item_count == 0 || offset >= page.total_count || offset >= 500 {
+                break;
+            }
+        }
+        let mut found = found.into_iter();
+        let keep = found.next();
+        for extra in found {
+            self.progress
+                .step(&format!("deleting duplicate draft {extra}"));
+            self.client.draft_delete(&extra)?;
+        }
+        Ok(keep)
+    }
+
+    fn ensure_published(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
+        let media_id = rec.media_id.clone().expect("drafted before publishing");
+        if rec.state == PushState::Submitting {
+            self.progress
+                .step("a previous run died while submitting: checking whether WeChat has it");
+            if self.find_published(push, rec, &media_id)? {
+                return Ok(());
+            }
+        }
+        if rec.state != PushState::Submitted {
+            rec.since = Some(ledger::unix_now());
+            self.save(rec, PushState::Submitting)?;
+            self.progress
+                .step(&format!("submitting for publishing: {}", push.titles()));
+            match self.client.freepublish_submit(&media_id) {
+                Ok(publish_id) => {
+                    crash_point("submit");
+                    rec.publish_id = Some(publish_id);
+                    self.save(rec, PushState::Submitted)?;
+                    crash_point("submitted");
+                }
+                Err(e) if e.is_ambiguous() => {
+                    self.progress
+                        .step(&format!("{e}; checking whether the submit went through"));
+                    if self.find_published(push, rec, &media_id)? {
+                        return Ok(());
+                    }
+                    return Err(PublishError::Refused(format!(
+                        "{e}\n  WeChat has not published this push yet; run again to retry (the ledger makes that safe)"
+                    )));
+                }
+                Err(e) => {
+                    rec.state = PushState::Drafted;
+                    return Err(e.into());
+                }
+            }
+        }
+        self.poll_publish(push, rec)
+    }
+
+    fn poll_publish(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
+        let publish_id = rec.publish_id.clone().expect("submitted");
+        let deadline = Instant::now() + self.settings.publish_wait;
+        // Short first waits (most publishes finish in seconds), then every `poll`.
+        let mut wait = self.settings.poll.min(Duration::from_millis(250));
+        loop {
+            let status = self.client.freepublish_get(&publish_id)?;
+            match status.publish_status {
+                0 => {
+                    rec.article_id = status.article_id.clone();
+                    rec.urls = status.urls();
+                    self.save(rec, PushState::Published)?;
+                    self.progress.step(&format!("published: {}", push.titles()));
+                    return Ok(());
+                }
+                1 if Instant::now() < deadline => {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(self.settings.poll);
+                }
+                1 => {
+                    return Err(PublishError::Refused(format!(
+                        "freepublish/get: publish_id {publish_id} is still publishing; run again later to record the result"
+                    )))
+                }
+                _ => {
+                    // Failed on WeChat's side: the draft stays; the next run may submit it again.
+                    rec.state = PushState::Drafted;
+                    rec.publish_id = None;
+                    return Err(PublishError::Refused(format!(
+                        "freepublish/get: publishing {} failed: {} (status {}, failed articles {:?}); see the WeChat backend's publish records",
+                        push.titles(),
+                        status.status_text(),
+                        status.publish_status,
+                        status.fail_idx
+                    )));
+                }
+            }
+        }
+    }
+
+    /// After a submit whose answer was lost: a published draft leaves the draft
+    /// box and shows up among the published articles. Waits up to
+    /// `reconcile_wait` for that; records and returns true when found.
+    fn find_published(
+        &mut self,
+        push: &Push,
+        rec: &mut PushRecord,
+        media_id: &str,
+    ) -> Result<bool, PublishError> {
+        let deadline = Instant::now() + self.settings.reconcile_wait;
+        loop {
+            let page = self.client.freepublish_batchget(0, 20)?;
+            let since = rec.since.unwrap_or(0) - 120;
+            let hit = page.item.iter().find(|item| {
+                item.update_time >= since
+                    && item.content.news_item.len() == push.posts.len()
+                    && item
+                        .content
+                        .news_item
+                        .iter()
+                        .zip(&push.posts)
+                        .all(|(a, p)| a.title == p.post.meta.title)
+            });
+            if let Some(item) = hit {
+                rec.article_id = Some(item.article_id.clone());
+                rec.urls = item
+                    .content
+                    .news_item
+                    .iter()
+                    .map(|a| a.url.clone())
+                    .collect();
+                self.save(rec, PushState::Published)?;
+                self.progress
+                    .step(&format!("found it published: {}", push.titles()));
+                return Ok(true);
+            }
+            let still_draft = self.client.draft_get(media_id)?.is_some();
+            if Instant::now() >= deadline {
+                if still_draft {
+                    // Never submitted (or WeChat lost it): safe to submit.
+                    rec.state = PushState::Drafted;
+                    return Ok(false);
+                }
+                return Err(PublishError::Refused(format!(
+                    "draft {media_id} left the draft box but is not among the published articles yet; \
+                     run again later (wxpress will not submit it twice)"
+                )));
+            }
+            std::thread::sleep(self.settings.poll.min(Duration::from_millis(500)));
+        }
+    }
+
+    fn ensure_sent(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
+        let media_id = rec.media_id.clone().expect("drafted before sending");
+        let clientmsgid = push.clientmsgid();
+        rec.clientmsgid = Some(clientmsgid.clone());
+        rec.since = Some(ledger::unix_now());
+        self.save(rec, PushState::Sending)?;
+        self.progress
+            .step(&format!("broadcasting: {}", push.titles()));
+        // Safe to repeat: WeChat refuses a second send with the same clientmsgid and
+        // answers with the first one's msg_id.
+        let mut attempts = 0;
+        let msg_id = loop {
+            attempts += 1;
+            match self
+                .client
+                .mass_sendall(&media_id, self.settings.audience, &clientmsgid)
+            {
+                Ok(id) => break id,
+                Err(e) if e.is_ambiguous() && attempts < 3 => {
+                    self.progress
+                        .step(&format!("{e}; sending again with the same clientmsgid"));
+                }
+                Err(e) => {
+                    if !e.is_ambiguous() {
+                        rec.state = PushState::Drafted;
+                    }
+                    return Err(e.into());
+                }
+            }
+        };
+        crash_point("sendall");
+        rec.msg_id = Some(msg_id.clone());
+        self.save(rec, PushState::Sent)?;
+        crash_point("sent");
+        let status = self
+            .client
+            .mass_get(&msg_id)
+            .unwrap_or_else(|e| format!("unknown ({e})"));
+        self.progress.step(&format!(
+            "broadcast sent: {} (msg_id {msg_id}, {status})",
+            push.titles()
+        ));
+        Ok(())
+    }
+}
+
+/// Every call a run would make, without making any: for `--dry-run`.
+pub fn plan_calls(
+    root: &std::path::Path,
+    view: &LedgerView,
+    pushes: &[Push],
+    mode: PublishMode,
+    audience: Audience,
+) -> Vec<String> {
+    let mut calls = vec!["POST /cgi-bin/stable_token (get an access token)".to_string()];
+    let mut seen = std::collections::HashSet::new();
+    for push in pushes {
+        let rec = view.pushes.get(&push.id);
+        let state = rec.map_or(PushState::New, |r| r.state);
+        let mode = if matches!(
+            state,
+            PushState::New | PushState::Drafting | PushState::Drafted
+        ) {
+            mode
+        } else {
+            rec.map_or(mode, |r| r.mode)
+        };
+        calls.push(format!(
+            "# push {} ({}, {}): {}",
+            push.id,
+            mode_name(mode),
+            format!("{state:?}").to_lowercase(),
+            push.titles()
+        ));
+        if state.is_done(mode) {
+            calls.push("#   already done; no calls".into());
+            continue;
+        }
+        if rec.and_then(|r| r.media_id.as_ref()).is_none() {
+            for p in &push.posts {
+                let mut files: Vec<(UploadKind, &std::path::Path)> = p
+                    .article
+                    .images
+                    .iter()
+                    .map(|i| (UploadKind::Image, i.path.as_path()))
+                    .collect();
+                files.push((UploadKind::Cover, &p.cover));
+                for (kind, path) in files {
+                    let name = crate::content::relative_path(root, path);
+                    let sha = file_sha(path).unwrap_or_default();
+                    let cached = match kind {
+                        UploadKind::Image => view.cached_url(&sha).is_some(),
+                        UploadKind::Cover => view.cached_media_id(&sha).is_some(),
+                    };
+                    if cached || !seen.insert((kind, sha)) {
+                        calls.push(format!("#   {name}: already uploaded"));
+                    } else if kind == UploadKind::Image {
+                        calls.push(format!("POST /cgi-bin/media/uploadimg {name}"));
+                    } else {
+                        calls.push(format!(
+                            "POST /cgi-bin/material/add_material?type=image {name} (cover)"
+                        ));
+                    }
+                }
+            }
+            if state == PushState::Drafting {
+                calls.push(
+                    "POST /cgi-bin/draft/batchget (look for the draft a previous run created)"
+                        .into(),
+                );
+            }
+            calls.push(format!(
+                "POST /cgi-bin/draft/add {} article(s): {}",
+                push.posts.len(),
+                push.titles()
+            ));
+        }
+        match mode {
+            PublishMode::Draft => {}
+            PublishMode::Publish => {
+                if state == PushState::Submitting {
+                    calls.push(
+                        "POST /cgi-bin/freepublish/batchget (look for an unrecorded publish)"
+                            .into(),
+                    );
+                }
+                if state != PushState::Submitted {
+                    calls.push("POST /cgi-bin/freepublish/submit".into());
+                }
+                calls.push("POST /cgi-bin/freepublish/get (poll until published)".into());
+            }
+            PublishMode::Broadcast => {
+                let to = match audience {
+                    Audience::All => "all followers".to_string(),
+                    Audience::Tag(t) => format!("tag {t}"),
+                };
+                calls.push(format!(
+                    "POST /cgi-bin/message/mass/sendall to {to}, clientmsgid {}",
+                    push.clientmsgid()
+                ));
+                calls.push("POST /cgi-bin/message/mass/get".into());
+            }
+        }
+    }
+    calls
+}

@@ -1,0 +1,343 @@
+//! Turning the posts a user named into pushes: load, render, check, hash, group by
+//! schedule slot, order by position. Pure: no network, no ledger writes.
+
+use crate::config::PublishMode;
+use crate::content::{self, relative_path, Post};
+use crate::diagnostic::{self, Diagnostic, Pos};
+use crate::render::Article;
+use crate::site::Site;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const ARTICLES_MAX: usize = 8;
+pub const IMAGE_MAX: u64 = 1024 * 1024;
+pub const COVER_MAX: u64 = 10 * 1024 * 1024;
+
+/// A post ready to publish: its article, the files it uploads and its hash.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub post: Post,
+    pub article: Article,
+    pub cover: PathBuf,
+    /// SHA-256 of the post file, its images and its cover.
+    pub hash: String,
+}
+
+/// Posts that go out together (one draft, one publish or send).
+#[derive(Debug, Clone)]
+pub struct Push {
+    /// Stable across runs for the same post versions.
+    pub id: String,
+    pub posts: Vec<Prepared>,
+}
+
+impl Push {
+    /// The `clientmsgid` for mass send: derived from the push, so a resend of the
+    /// same push is refused by WeChat as a duplicate (at most 64 characters).
+    pub fn clientmsgid(&self) -> String {
+        format!("wxpress-{}", &sha_hex(self.id.as_bytes())[..40])
+    }
+
+    pub fn titles(&self) -> String {
+        self.posts
+            .iter()
+            .map(|p| format!("《{}》", p.post.meta.title))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+pub fn sha_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn file_sha(path: &Path) -> std::io::Result<String> {
+    Ok(sha_hex(&std::fs::read(path)?))
+}
+
+/// The post files named on the command line: files as given, folders expanded to
+/// the posts under them.
+pub fn select(root: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let all = content::discover(root);
+    let mut chosen = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let candidate = if p.exists() { p.clone() } else { root.join(p) };
+        let Ok(full) = candidate.canonicalize() else {
+            errors.push(
+                Diagnostic::error(
+                    p.display().to_string(),
+                    Pos::START,
+                    "publish",
+                    "no such file or folder",
+                )
+                .with_suggestion("name a post file (content/…/x.md) or a folder of posts"),
+            );
+            continue;
+        };
+        let before = chosen.len();
+        for post in &all {
+            if post.starts_with(&full) && !chosen.contains(post) {
+                chosen.push(post.clone());
+            }
+        }
+        if chosen.len() == before {
+            errors.push(
+                Diagnostic::error(
+                    relative_path(root, &full),
+                    Pos::START,
+                    "publish",
+                    "no posts here",
+                )
+                .with_suggestion(
+                    "posts are .md files under content/ (names starting with . or _ are skipped)",
+                ),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(chosen)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Loads, renders and checks the posts; any error refuses the whole run, with
+/// every problem reported. Warnings come back with the pushes.
+pub fn prepare(
+    site: &Site,
+    files: &[PathBuf],
+) -> Result<(Vec<Push>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut ready = Vec::new();
+    for file in files {
+        let post = match content::load_post(&site.root, &site.config, file) {
+            Ok((post, warnings)) => {
+                diags.extend(warnings);
+                post
+            }
+            Err(errors) => {
+                diags.extend(errors);
+                continue;
+            }
+        };
+        if post.meta.draft {
+            diags.push(
+                Diagnostic::error(
+                    &post.source,
+                    post.key_pos("draft"),
+                    "publish",
+                    "this post is marked `draft = true`",
+                )
+                .with_suggestion(
+                    "remove `draft = true` from the front matter when it is ready to publish",
+                ),
+            );
+            continue;
+        }
+        let rendered = site.render(post);
+        diags.extend(rendered.diagnostics.iter().cloned());
+        diags.extend(crate::check::check_post(
+            site,
+            &rendered.post,
+            rendered.article.as_ref(),
+        ));
+        let Some(article) = rendered.article else {
+            continue;
+        };
+        let post = rendered.post;
+        let Some(cover) = post.meta.cover_path.clone() else {
+            diags.push(
+                Diagnostic::error(&post.source, Pos::START, "publish", "a WeChat article needs a cover image")
+                    .with_suggestion("add cover = \"cover.jpg\" to the front matter, or a default `cover` for the post's column in config.toml"),
+            );
+            continue;
+        };
+        let mut problems = upload_problems(site, &post, &article, &cover);
+        if !problems.is_empty() {
+            diags.append(&mut problems);
+            continue;
+        }
+        match post_hash(&post, &article, &cover) {
+            Ok(hash) => ready.push(Prepared {
+                post,
+                article,
+                cover,
+                hash,
+            }),
+            Err(e) => diags.push(Diagnostic::error(
+                &post.source,
+                Pos::START,
+                "publish",
+                format!("cannot read a file of this post: {e}"),
+            )),
+        }
+    }
+    let pushes = group(ready, &mut diags);
+    diagnostic::sort(&mut diags);
+    diags.dedup();
+    if diagnostic::has_errors(&diags) {
+        Err(diags)
+    } else {
+        Ok((pushes, diags))
+    }
+}
+
+/// Images WeChat would refuse, found before any upload.
+fn upload_problems(site: &Site, post: &Post, article: &Article, cover: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut check = |path: &Path, max: u64, what: &str, pos: Pos| {
+        let name = relative_path(&site.root, path);
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if !matches!(ext.as_str(), "jpg" | "jpeg" | "png") {
+            out.push(
+                Diagnostic::error(
+                    &post.source,
+                    pos,
+                    "publish",
+                    format!("{what} {name} is not JPG or PNG"),
+                )
+                .with_suggestion("WeChat takes JPG and PNG images; convert it"),
+            );
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() >= max => out.push(
+                Diagnostic::error(
+                    &post.source,
+                    pos,
+                    "publish",
+                    format!(
+                        "{what} {name} is {:.1} MB; WeChat takes at most {} MB",
+                        m.len() as f64 / 1048576.0,
+                        max / 1048576
+                    ),
+                )
+                .with_suggestion("compress or resize it"),
+            ),
+            Ok(_) => {}
+            Err(e) => out.push(Diagnostic::error(
+                &post.source,
+                pos,
+                "publish",
+                format!("cannot read {name}: {e}"),
+            )),
+        }
+    };
+    for image in &article.images {
+        check(&image.path, IMAGE_MAX, "image", Pos::START);
+    }
+    check(cover, COVER_MAX, "cover", post.value_pos("cover"));
+    out
+}
+
+fn post_hash(post: &Post, article: &Article, cover: &Path) -> std::io::Result<String> {
+    let mut h = Sha256::new();
+    h.update(b"wxpress-post-v1\0");
+    h.update(post.text.as_bytes());
+    for image in &article.images {
+        h.update(b"\0image\0");
+        h.update(image.name.as_bytes());
+        h.update(file_sha(&image.path)?.as_bytes());
+    }
+    h.update(b"\0cover\0");
+    h.update(file_sha(cover)?.as_bytes());
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Posts with the same schedule moment form one push (unscheduled posts named
+/// together form one too), ordered by `position` then path: the first is the headline.
+fn group(posts: Vec<Prepared>, diags: &mut Vec<Diagnostic>) -> Vec<Push> {
+    let mut slots: BTreeMap<Option<jiff::Timestamp>, Vec<Prepared>> = BTreeMap::new();
+    for p in posts {
+        slots
+            .entry(p.post.meta.schedule.as_ref().map(|z| z.timestamp()))
+            .or_default()
+            .push(p);
+    }
+    let mut pushes = Vec::new();
+    for (slot, mut posts) in slots {
+        posts.sort_by(|a, b| {
+            (a.post.meta.position.unwrap_or(u32::MAX), &a.post.source)
+                .cmp(&(b.post.meta.position.unwrap_or(u32::MAX), &b.post.source))
+        });
+        if posts.len() > ARTICLES_MAX {
+            let when = slot.map_or("without a schedule".to_string(), |t| {
+                format!("scheduled at {t}")
+            });
+            for extra in &posts[ARTICLES_MAX..] {
+                diags.push(
+                    Diagnostic::error(&extra.post.source, extra.post.key_pos("schedule"), "publish", format!("{} posts {when} would go out in one push; a push carries at most {ARTICLES_MAX}", posts.len()))
+                        .with_suggestion("move some posts to another schedule slot, or publish them in separate runs"),
+                );
+            }
+            continue;
+        }
+        let mut key = String::new();
+        for p in &posts {
+            key.push_str(&p.post.source);
+            key.push('\0');
+            key.push_str(&p.hash);
+            key.push('\n');
+        }
+        pushes.push(Push {
+            id: format!("push-{}", &sha_hex(key.as_bytes())[..16]),
+            posts,
+        });
+    }
+    pushes
+}
+
+/// `src="name"` → `src="cdn url"` for every local image of the article.
+pub fn rewrite_images(html: &str, urls: &[(String, String)]) -> String {
+    let mut out = html.to_string();
+    for (name, url) in urls {
+        for written in [name.clone(), escape_attr(name)] {
+            out = out.replace(
+                &format!("src=\"{written}\""),
+                &format!("src=\"{}\"", escape_attr(url)),
+            );
+        }
+    }
+    out
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Whether two drafts are the same articles (used to find a draft created by a
+/// run that died before writing down its media_id).
+pub fn same_articles(a: &[crate::wechat::DraftArticle], b: &[crate::wechat::DraftArticle]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.title == y.title)
+}
+
+pub fn mode_name(mode: PublishMode) -> &'static str {
+    match mode {
+        PublishMode::Draft => "draft",
+        PublishMode::Publish => "publish",
+        PublishMode::Broadcast => "broadcast",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_only_local_sources() {
+        let html = r#"<p><img src="a.png" data-w="10" alt=""><img src="https://x/a.png"></p>"#;
+        let out = rewrite_images(html, &[("a.png".into(), "http://mmbiz.qpic.cn/1/0".into())]);
+        assert_eq!(
+            out,
+            r#"<p><img src="http://mmbiz.qpic.cn/1/0" data-w="10" alt=""><img src="https://x/a.png"></p>"#
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! Errors of the WeChat API client, with messages that say what to do about the
+//! codes a user will actually meet. No message ever contains the secret, the
+//! access token or a request URL (URLs carry the token in their query).
+
+use std::fmt;
+
+/// errcodes that mean "get a new access token and try again".
+pub const TOKEN_CODES: [i64; 3] = [40001, 40014, 42001];
+/// System busy: WeChat did not handle the call; safe to repeat.
+pub const BUSY: i64 = -1;
+pub const INVALID_MEDIA_ID: i64 = 40007;
+pub const DUPLICATE_CLIENTMSGID: i64 = 45065;
+pub const NO_MASS_QUOTA: i64 = 45028;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WechatError {
+    /// `WXPRESS_APP_SECRET` is not set.
+    MissingSecret,
+    /// `[wechat] appid` is not set.
+    MissingAppid,
+    /// WeChat answered with a non-zero errcode.
+    Api {
+        endpoint: String,
+        code: i64,
+        message: String,
+    },
+    /// An HTTP status other than 2xx.
+    Http { endpoint: String, status: u16 },
+    /// No answer in time: the call may or may not have been handled.
+    Timeout { endpoint: String },
+    /// Could not connect: the call was certainly not handled.
+    Connect { endpoint: String, detail: String },
+    /// Any other transport problem, or an answer that is not the expected JSON.
+    Other { endpoint: String, detail: String },
+}
+
+impl WechatError {
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            WechatError::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// Worth retrying a call that reads or uploads: WeChat was busy or unreachable.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            WechatError::Api { code, .. } => *code == BUSY,
+            WechatError::Http { status, .. } => *status >= 500,
+            WechatError::Timeout { .. } | WechatError::Connect { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Worth retrying a call that creates something: only when WeChat certainly did
+    /// not handle it (busy, or the connection never opened).
+    pub fn is_transient_for_create(&self) -> bool {
+        matches!(self, WechatError::Api { code, .. } if *code == BUSY)
+            || matches!(self, WechatError::Connect { .. })
+    }
+
+    /// The call may have been handled even though we got no good answer: a
+    /// creating call must be reconciled before it is tried again.
+    pub fn is_ambiguous(&self) -> bool {
+        match self {
+            WechatError::Http { status, .. } => *status >= 500,
+            WechatError::Timeout { .. } | WechatError::Other { .. } => true,
+            _ => false,
+        }
+    }
+
+    pub fn is_token_error(&self) -> bool {
+        self.code().is_some_and(|c| TOKEN_CODES.contains(&c))
+    }
+}
+
+impl std::error::Error for WechatError {}
+
+impl fmt::Display for WechatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WechatError::MissingSecret => f.write_str(
+                "the app secret is not set: export WXPRESS_APP_SECRET=… (find it in the WeChat \
+                 Official Accounts Platform under 设置与开发 → 基本配置 / Settings and Development → \
+                 Basic configuration). wxpress never reads it from a file.",
+            ),
+            WechatError::MissingAppid => f.write_str(
+                "the account's appid is not set: add `appid = \"wx…\"` under [wechat] in config.toml",
+            ),
+            WechatError::Api {
+                endpoint,
+                code,
+                message,
+            } => {
+                write!(f, "{endpoint}: WeChat error {code} ({message})")?;
+                if let Some(help) = help_for(*code, endpoint) {
+                    write!(f, "\n  help: {help}")?;
+                }
+                Ok(())
+            }
+            WechatError::Http { endpoint, status } => {
+                write!(f, "{endpoint}: WeChat answered HTTP {status}")
+            }
+            WechatError::Timeout { endpoint } => write!(
+                f,
+                "{endpoint}: no answer from WeChat in time (check the network, or raise WXPRESS_HTTP_TIMEOUT_MS)"
+            ),
+            WechatError::Connect { endpoint, detail } => write!(
+                f,
+                "{endpoint}: cannot connect to the WeChat API ({detail}); check the network and \
+                 WXPRESS_API_BASE / [wechat] api_base"
+            ),
+            WechatError::Other { endpoint, detail } => write!(f, "{endpoint}: {detail}"),
+        }
+    }
+}
+
+/// What to do about the errcodes a user will meet.
+fn help_for(code: i64, endpoint: &str) -> Option<String> {
+    Some(match code {
+        -1 => "WeChat is busy; wxpress already retried. Run again in a few minutes.".into(),
+        40001 | 40014 | 42001 => {
+            "the access token was refused even after getting a fresh one; check that \
+             WXPRESS_APP_SECRET belongs to this appid"
+                .into()
+        }
+        40013 => "[wechat] appid in config.toml is not a valid AppID".into(),
+        40125 => {
+            "WXPRESS_APP_SECRET is not this account's AppSecret; copy it again from 设置与开发 → \
+             基本配置 (or reset it there)"
+                .into()
+        }
+        40164 => {
+            "this machine's IP address is not on the account's API IP whitelist: add it in the \
+             WeChat Official Accounts Platform under 设置与开发 → 基本配置 → IP白名单 (Settings and \
+             Development → Basic configuration → IP whitelist), then run again"
+                .into()
+        }
+        45009 => {
+            "the account has used up today's calls of this API; wait until tomorrow (or reset \
+             the quota with clear_quota in the platform)"
+                .into()
+        }
+        45011 => "too many calls in a short time; wait a minute and run again".into(),
+        45028 => {
+            "no mass-send quota left: a subscription account may broadcast once a day, a \
+             service account four times a month. Nothing was sent; run again when the quota \
+             resets, or use mode = \"publish\" (no push notification, no quota)"
+                .into()
+        }
+        48001 => format!(
+            "this account has no permission for {endpoint} (unverified accounts cannot use it): \
+             use mode = \"draft\" and press publish in the WeChat backend, or paste the article \
+             with Copy for WeChat"
+        ),
+        40007 => {
+            "the draft or image this media_id names does not exist on WeChat any more (deleted, \
+             or already published in the WeChat backend?)"
+                .into()
+        }
+        40005 | 40009 => "images must be JPG or PNG, body images under 1 MB, covers under 10 MB".into(),
+        45002 | 45003 | 45004 | 45008 => {
+            "a draft allows a title of at most 64 characters, a summary of at most 120, content \
+             under 20,000 characters and 1 MB, and at most 8 articles; run `wxpress check`"
+                .into()
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: i64) -> WechatError {
+        WechatError::Api {
+            endpoint: "draft/add".into(),
+            code,
+            message: "x".into(),
+        }
+    }
+
+    #[test]
+    fn whitelist_error_says_where_to_fix_it() {
+        let text = api(40164).to_string();
+        assert!(
+            text.starts_with("draft/add: WeChat error 40164 (x)"),
+            "{text}"
+        );
+        assert!(text.contains("IP白名单"), "{text}");
+    }
+
+    #[test]
+    fn permission_error_suggests_draft_mode() {
+        assert!(api(48001).to_string().contains("mode = \"draft\""));
+        assert!(api(48001).to_string().contains("Copy for WeChat"));
+    }
+
+    #[test]
+    fn quota_errors_are_explained() {
+        assert!(api(45028).to_string().contains("once a day"));
+        assert!(api(45009).to_string().contains("tomorrow"));
+        assert!(api(45011).to_string().contains("wait a minute"));
+        assert!(api(40007).to_string().contains("does not exist"));
+    }
+
+    #[test]
+    fn retry_classes() {
+        assert!(api(-1).is_transient() && api(-1).is_transient_for_create());
+        let http = WechatError::Http {
+            endpoint: "x".into(),
+            status: 502,
+        };
+        assert!(http.is_transient() && !http.is_transient_for_create() && http.is_ambiguous());
+        let timeout = WechatError::Timeout {
+            endpoint: "x".into(),
+        };
+        assert!(!timeout.is_transient_for_create() && timeout.is_ambiguous());
+        assert!(!api(45028).is_transient() && !api(45028).is_ambiguous());
+        assert!(api(42001).is_token_error());
+    }
+}
