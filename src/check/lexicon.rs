@@ -4,7 +4,7 @@
 //! such as 唯一的办法 wins over the shorter banned 唯一 inside it.
 
 use crate::config::CheckConfig;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -113,6 +113,9 @@ impl Lexicon {
             .collect();
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            // A DFA costs a few MB once per site and scans several times faster
+            // than the default NFA: prose is scanned for every post.
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(&words)
             .ok();
