@@ -21,6 +21,8 @@ pub struct Config {
     pub check: CheckConfig,
     #[serde(default)]
     pub wechat: WechatConfig,
+    #[serde(default)]
+    pub schedule: ScheduleConfig,
     /// Resolved from `site.timezone` by [`Config::parse`].
     #[serde(skip, default = "utc")]
     pub tz: jiff::tz::TimeZone,
@@ -118,6 +120,39 @@ pub struct WechatConfig {
     pub mode: PublishMode,
     pub account: AccountKind,
     pub api_base: Option<String>,
+}
+
+/// `[schedule]`: when pushes should go out. Validated (and the parsed values
+/// filled in) by [`Config::parse`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScheduleConfig {
+    /// Preferred push times of day, "HH:MM" in the site's timezone; a post
+    /// scheduled at another time gets a `schedule-slot` warning. Empty: any time.
+    pub slots: Vec<Spanned<String>>,
+    /// How late a push may still go out automatically, e.g. "6h" or "90m".
+    pub grace: Option<Spanned<String>>,
+    #[serde(skip)]
+    pub slot_times: Vec<jiff::civil::Time>,
+    #[serde(skip, default = "default_grace")]
+    pub grace_duration: jiff::SignedDuration,
+}
+
+pub const DEFAULT_GRACE: &str = "6h";
+
+fn default_grace() -> jiff::SignedDuration {
+    jiff::SignedDuration::from_hours(6)
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            slots: Vec::new(),
+            grace: None,
+            slot_times: Vec::new(),
+            grace_duration: default_grace(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -225,6 +260,42 @@ impl Config {
             }
         }
         errors.extend(crate::check::validate_rules(&config.check, &index, FILE));
+        for slot in &config.schedule.slots {
+            match parse_slot(slot.get_ref()) {
+                Some(t) => config.schedule.slot_times.push(t),
+                None => errors.push(
+                    Diagnostic::error(
+                        FILE,
+                        at(slot.span()),
+                        "config",
+                        format!(
+                            "[schedule] slot \"{}\" is not a time of day",
+                            slot.get_ref()
+                        ),
+                    )
+                    .with_suggestion(
+                        "write 24-hour \"HH:MM\" times, e.g. slots = [\"12:00\", \"20:30\"]",
+                    ),
+                ),
+            }
+        }
+        if let Some(grace) = &config.schedule.grace {
+            match grace.get_ref().parse::<jiff::SignedDuration>() {
+                Ok(d) if !d.is_negative() => config.schedule.grace_duration = d,
+                _ => errors.push(
+                    Diagnostic::error(
+                        FILE,
+                        at(grace.span()),
+                        "config",
+                        format!(
+                            "[schedule] grace = \"{}\" is not a duration",
+                            grace.get_ref()
+                        ),
+                    )
+                    .with_suggestion("write a duration such as \"6h\", \"90m\" or \"1h 30m\""),
+                ),
+            }
+        }
         if errors.is_empty() {
             Ok(config)
         } else {
@@ -235,6 +306,15 @@ impl Config {
     pub fn column(&self, slug: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.slug() == slug)
     }
+}
+
+/// "HH:MM" (or "HH:MM:SS"), 24-hour.
+fn parse_slot(text: &str) -> Option<jiff::civil::Time> {
+    let text = text.trim();
+    if text.len() < 5 || text.as_bytes()[2] != b':' {
+        return None;
+    }
+    text.parse().ok()
 }
 
 pub fn is_slug(s: &str) -> bool {
@@ -363,5 +443,55 @@ mod tests {
     fn syntax_error_has_position() {
         let e = errors("[site]\nname = \"x\n");
         assert!(e[0].starts_with("config.toml:2:"), "{e:?}");
+    }
+
+    #[test]
+    fn schedule_defaults_and_values() {
+        let c = Config::parse("[site]\nname = \"x\"\n").unwrap();
+        assert!(c.schedule.slot_times.is_empty());
+        assert_eq!(
+            c.schedule.grace_duration,
+            jiff::SignedDuration::from_hours(6)
+        );
+        let c = Config::parse(
+            "[site]\nname = \"x\"\n[schedule]\nslots = [\"12:00\", \"20:30\"]\ngrace = \"90m\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.schedule.slot_times,
+            [
+                jiff::civil::time(12, 0, 0, 0),
+                jiff::civil::time(20, 30, 0, 0)
+            ]
+        );
+        assert_eq!(
+            c.schedule.grace_duration,
+            jiff::SignedDuration::from_mins(90)
+        );
+    }
+
+    #[test]
+    fn bad_schedule_values_point_at_value() {
+        let e = errors(
+            "[site]\nname = \"x\"\n[schedule]\nslots = [\"12:00\", \"25:00\", \"noon\"]\ngrace = \"six hours\"\n",
+        );
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "config.toml:4:19: error[config]: [schedule] slot \"25:00\" is not a time of day"
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("config.toml:4:28: error[config]: [schedule] slot \"noon\""),
+            "{e:?}"
+        );
+        assert!(
+            e[2].starts_with("config.toml:5:9: error[config]: [schedule] grace = \"six hours\" is not a duration"),
+            "{e:?}"
+        );
+        let e = errors("[site]\nname = \"x\"\n[schedule]\nslot = [\"12:00\"]\n");
+        assert!(e[0].contains("unknown key `slot`"), "{e:?}");
+        assert!(e[0].contains("did you mean `slots`?"), "{e:?}");
     }
 }

@@ -18,5 +18,7 @@ pub mod output;
 pub mod publish;
 pub mod render;
 pub mod sandbox;
+pub mod schedule;
+pub mod serve;
 pub mod site;
 pub mod wechat;

@@ -2,10 +2,13 @@
 
 mod build;
 mod check;
+mod daemon;
 mod init;
 mod preview;
 mod publish;
 mod sandbox;
+mod schedule;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,6 +36,8 @@ enum Command {
     Publish(publish::Args),
     Preview(preview::Args),
     Sandbox(sandbox::Args),
+    Serve(serve::Args),
+    Schedule(schedule::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -43,6 +48,8 @@ pub fn run() -> ExitCode {
         Command::Publish(args) => publish::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Schedule(args) => schedule::run(args),
     }
 }
 

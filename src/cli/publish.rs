@@ -16,11 +16,29 @@ use wxpress::wechat::{Audience, Client, ClientOptions};
 /// Needs `[wechat] appid` in config.toml and the secret in WXPRESS_APP_SECRET.
 /// Try it without an account: run `wxpress sandbox` and set
 /// WXPRESS_API_BASE=http://127.0.0.1:PORT.
+///
+/// Scheduled publishing: `--due` publishes every push whose `schedule` has come
+/// (within `[schedule] grace`) and is not in the ledger yet; run it from cron, a
+/// CI schedule or a systemd timer as often as you like. `--daemon` does the same
+/// by itself, waking up when the next push is due. See `wxpress schedule`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Post files, or folders of posts, to publish
-    #[arg(required = true)]
+    /// Post files, or folders of posts, to publish (not with --due or --daemon)
+    #[arg(required_unless_present_any = ["due", "daemon"], conflicts_with_all = ["due", "daemon"])]
     paths: Vec<PathBuf>,
+    /// Publish every scheduled push whose time has come, within [schedule] grace,
+    /// that the ledger does not have yet. Safe to run again: each push goes out once
+    #[arg(long)]
+    due: bool,
+    /// Keep running: publish each push when it falls due, re-reading the posts at
+    /// every wake-up. One JSON log line per action on stdout; SIGTERM or Ctrl-C
+    /// stops it after the current step
+    #[arg(long, conflicts_with_all = ["due", "dry_run", "now"])]
+    daemon: bool,
+    /// With --due: pretend it is this moment (e.g. 2026-12-01T12:05:00 in the
+    /// site's timezone, or with an offset)
+    #[arg(long, value_name = "T", requires = "due")]
+    now: Option<String>,
     /// The site's folder (the one with config.toml)
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -125,11 +143,32 @@ pub fn run(args: Args) -> ExitCode {
         None => site.config.wechat.mode,
     };
     let audience = args.tag.map_or(Audience::All, Audience::Tag);
-    let files = match publish::select(&root, &args.paths) {
-        Ok(f) => f,
-        Err(d) => {
-            super::print_diagnostics(&d);
-            return ExitCode::from(super::EXIT_FAILURE);
+    if args.daemon {
+        return super::daemon::run(&root, mode, audience, Duration::from_secs(args.wait));
+    }
+    let files = if args.due {
+        let now = match wxpress::schedule::parse_now(args.now.as_deref(), &site.config.tz) {
+            Ok(t) => t,
+            Err(e) => return fail(e),
+        };
+        match due_files(&root, &site, mode, &now) {
+            Ok(f) if f.is_empty() => {
+                match args.format {
+                    Format::Json => println!("{}", serde_json::json!({ "pushes": [] })),
+                    Format::Human => println!("nothing due"),
+                }
+                return ExitCode::SUCCESS;
+            }
+            Ok(f) => f,
+            Err(e) => return fail(e),
+        }
+    } else {
+        match publish::select(&root, &args.paths) {
+            Ok(f) => f,
+            Err(d) => {
+                super::print_diagnostics(&d);
+                return ExitCode::from(super::EXIT_FAILURE);
+            }
         }
     };
     let pushes = match publish::prepare(&site, &files) {
@@ -178,43 +217,29 @@ pub fn run(args: Args) -> ExitCode {
     }
 
     let progress = Progress::new();
-    let _lock = match lock::acquire(&root, Duration::from_secs(args.wait), || {
-        progress.line("another wxpress run is publishing this site; waiting for it to finish…")
-    }) {
-        Ok(l) => l,
-        Err(e) => return fail(e.to_string()),
-    };
-    // Read the ledger only once the lock is ours: the other run may have just written it.
-    let mut ledger = match ledger::Ledger::open(&root) {
-        Ok(l) => l,
-        Err(e) => return fail(e.to_string()),
-    };
-    let repeats = publish::repeats(&ledger.view, &pushes);
-    if !repeats.refused.is_empty() {
-        for r in &repeats.refused {
-            eprintln!("error: {r}");
-        }
-        return ExitCode::from(super::EXIT_INVALID);
-    }
-    let client = match client(&site, &progress) {
-        Ok(c) => c,
-        Err(e) => return fail(e.to_string()),
-    };
-    let outcomes = {
-        let mut publisher = Publisher {
-            root: &root,
-            client: &client,
-            ledger: &mut ledger,
-            settings: Settings::new(mode, audience),
-            progress: &progress,
-        };
-        for id in &repeats.superseded {
-            if let Err(e) = publisher.supersede(id) {
-                progress.finish();
-                return fail(e.to_string());
+    let notes = progress.clone();
+    let outcomes = match execute(
+        &root,
+        &site,
+        &pushes,
+        Settings::new(mode, audience),
+        Duration::from_secs(args.wait),
+        &progress,
+        move |note| notes.line(&format!("  {note}")),
+        || progress.line("another wxpress run is publishing this site; waiting for it to finish…"),
+    ) {
+        Ok(o) => o,
+        Err(Stopped::Refused(refusals)) => {
+            progress.finish();
+            for r in &refusals {
+                eprintln!("error: {r}");
             }
+            return ExitCode::from(super::EXIT_INVALID);
         }
-        publisher.run(&pushes)
+        Err(Stopped::Failed(e)) => {
+            progress.finish();
+            return fail(e);
+        }
     };
     progress.finish();
     report(&outcomes, args.format);
@@ -223,6 +248,95 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Why a run published nothing.
+pub enum Stopped {
+    /// Posts an earlier push already took to WeChat (see [`publish::repeats`]).
+    Refused(Vec<String>),
+    /// The run could not start: lock, ledger or client.
+    Failed(String),
+}
+
+/// Takes prepared pushes to WeChat under the site's lock: the part of a run
+/// shared by `publish PATHS`, `--due` and each wake-up of `--daemon`.
+#[allow(clippy::too_many_arguments)]
+pub fn execute(
+    root: &std::path::Path,
+    site: &Site,
+    pushes: &[publish::Push],
+    settings: Settings,
+    wait: Duration,
+    progress: &dyn publish::Progress,
+    on_retry: impl Fn(&str) + 'static,
+    on_wait: impl FnOnce(),
+) -> Result<Vec<Outcome>, Stopped> {
+    let _lock = lock::acquire(root, wait, on_wait).map_err(|e| Stopped::Failed(e.to_string()))?;
+    // Read the ledger only once the lock is ours: the other run may have just written it.
+    let mut ledger = ledger::Ledger::open(root).map_err(|e| Stopped::Failed(e.to_string()))?;
+    let repeats = publish::repeats(&ledger.view, pushes);
+    if !repeats.refused.is_empty() {
+        return Err(Stopped::Refused(repeats.refused));
+    }
+    let client = ClientOptions::from_config(&site.config.wechat)
+        .and_then(Client::new)
+        .map_err(|e| Stopped::Failed(e.to_string()))?
+        .on_retry(on_retry);
+    let mut publisher = Publisher {
+        root,
+        client: &client,
+        ledger: &mut ledger,
+        settings,
+        progress,
+    };
+    for id in &repeats.superseded {
+        publisher
+            .supersede(id)
+            .map_err(|e| Stopped::Failed(e.to_string()))?;
+    }
+    Ok(publisher.run(pushes))
+}
+
+/// The posts of every push due at `now` that the ledger does not have yet.
+pub fn due_files(
+    root: &std::path::Path,
+    site: &Site,
+    mode: PublishMode,
+    now: &jiff::Timestamp,
+) -> Result<Vec<PathBuf>, String> {
+    let (posts, problems) = wxpress::content::load_all(root, &site.config);
+    // A post that does not load has no schedule we can read: say so rather than
+    // skip it silently.
+    let errors: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
+    super::print_diagnostics(&errors);
+    let view = ledger::LedgerView::read(&ledger::path(root)).map_err(|e| e.to_string())?;
+    let cal = wxpress::schedule::calendar(&site.config, mode, &posts, &view, now);
+    let (due, over): (Vec<_>, Vec<_>) = wxpress::schedule::due(&cal, now)
+        .into_iter()
+        .partition(|p| !p.over_quota() || p.status == wxpress::schedule::Status::Unfinished);
+    if !over.is_empty() {
+        // WeChat would refuse the broadcast after the draft is made: say why
+        // instead, and leave the push for a person to move or send another way.
+        let files: Vec<&str> = over.iter().map(|p| p.items[0].source.as_str()).collect();
+        let problems: Vec<_> = wxpress::schedule::diagnostics_for(&site.config, &cal, &posts)
+            .into_iter()
+            .filter(|d| d.rule == wxpress::schedule::RULE_QUOTA && files.contains(&d.file.as_str()))
+            .collect();
+        super::print_diagnostics(&problems);
+        eprintln!(
+            "not sent: {} push(es) beyond the account's broadcast quota",
+            over.len()
+        );
+    }
+    let undone: Vec<_> = due
+        .iter()
+        .map(|p| {
+            let mut p = (*p).clone();
+            p.items.retain(|i| !i.done);
+            p
+        })
+        .collect();
+    Ok(wxpress::schedule::files(&undone, &posts))
 }
 
 /// The API client for the site, its retry notes going through the progress display.

@@ -3,7 +3,7 @@
 pub mod front_matter;
 mod post;
 
-pub use post::{load_post, parse_schedule, relative_path, resolve_path, Post, PostMeta};
+pub use post::{load_post, parse_schedule, relative_path, resolve_path, slug_for, Post, PostMeta};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};

@@ -119,7 +119,8 @@ pub fn load_post(
 }
 
 /// `content/tech/hello.md` → `hello`; `content/tech/hello/index.md` → `hello`.
-fn slug_for(path: &Path) -> String {
+/// Public so `serve` can name a post whose front matter does not parse.
+pub fn slug_for(path: &Path) -> String {
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     if stem == "index" {
         if let Some(dir) = path.parent().and_then(Path::file_name) {

@@ -1,0 +1,333 @@
+//! The preview's HTML: the index, the post page with its phone frame, and the
+//! fragments live reload swaps in. Templates are tera with autoescaping on, so every
+//! title, message and path is escaped; only the article itself goes in raw.
+
+use super::state::{Entry, Snapshot};
+use crate::diagnostic::Diagnostic;
+use crate::render::format_schedule;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Serialize;
+use tera::{Context, Tera};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("index.html", include_str!("templates/index.html")),
+    ("post.html", include_str!("templates/post.html")),
+    ("frame.html", include_str!("templates/frame.html")),
+    ("head.html", include_str!("templates/head.html")),
+    ("overlay.html", include_str!("templates/overlay.html")),
+    ("card.html", include_str!("templates/card.html")),
+    ("panel.html", include_str!("templates/panel.html")),
+];
+
+pub const PREVIEW_JS: &str = include_str!("assets/preview.js");
+pub const PREVIEW_CSS: &str = include_str!("assets/preview.css");
+
+pub struct Pages {
+    tera: Tera,
+}
+
+impl Default for Pages {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// How the index is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By source path (the order of the files).
+    #[default]
+    Source,
+    /// Earliest schedule first; unscheduled posts last.
+    Schedule,
+    /// Latest schedule first; unscheduled posts last.
+    ScheduleDesc,
+}
+
+impl Sort {
+    pub fn parse(s: Option<&str>) -> Sort {
+        match s {
+            Some("schedule") => Sort::Schedule,
+            Some("-schedule") => Sort::ScheduleDesc,
+            _ => Sort::Source,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Row {
+    slug: String,
+    href: String,
+    title: String,
+    source: String,
+    column: String,
+    schedule: String,
+    #[serde(skip)]
+    timestamp: Option<jiff::Timestamp>,
+    status: &'static str,
+    broken: bool,
+    errors: usize,
+    warnings: usize,
+}
+
+/// Everything that changes on the post page when the post is saved.
+#[derive(Serialize)]
+pub struct PostFragments {
+    pub generation: u64,
+    pub title: String,
+    /// Exactly the bytes of article.html (the last good one when the post is broken).
+    pub article: String,
+    pub head: String,
+    /// Empty when there is nothing wrong enough to cover the article.
+    pub overlay: String,
+    pub card: String,
+    pub panel: String,
+}
+
+/// Characters a slug may keep in a URL path segment; everything else is encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// `/post/<slug>/`, with the slug percent-encoded.
+pub fn post_base(slug: &str) -> String {
+    format!("/post/{}/", utf8_percent_encode(slug, SEGMENT))
+}
+
+fn status(entry: &Entry) -> &'static str {
+    match &entry.post {
+        Some(p) if p.meta.draft => "draft",
+        Some(p) if p.meta.schedule.is_some() => "scheduled",
+        Some(_) => "unscheduled",
+        None => "broken",
+    }
+}
+
+impl Pages {
+    pub fn new() -> Pages {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(TEMPLATES.iter().copied())
+            .expect("the preview's templates are valid (tested)");
+        Pages { tera }
+    }
+
+    fn render(&self, name: &str, context: &Context) -> String {
+        self.tera
+            .render(name, context)
+            .unwrap_or_else(|e| panic!("preview template {name} failed: {e:?}"))
+            .trim()
+            .to_string()
+    }
+
+    pub fn index(&self, snap: &Snapshot, sort: Sort) -> String {
+        let site_name = site_name(snap);
+        let mut rows: Vec<Row> = snap
+            .entries
+            .values()
+            .map(|e| {
+                let post = e.post.as_ref();
+                let column = column_name(snap, e).unwrap_or_default();
+                let schedule = post.and_then(|p| p.meta.schedule.as_ref());
+                let conflicts = snap.conflicts(e).len();
+                Row {
+                    slug: e.slug.clone(),
+                    href: post_base(&e.slug),
+                    title: e.title().to_string(),
+                    source: e.source.clone(),
+                    column,
+                    schedule: schedule.map(format_schedule).unwrap_or_default(),
+                    timestamp: schedule.map(|z| z.timestamp()),
+                    status: status(e),
+                    broken: e.broken,
+                    errors: e.errors() + conflicts,
+                    warnings: e.warnings(),
+                }
+            })
+            .collect();
+        match sort {
+            Sort::Source => {}
+            Sort::Schedule => rows.sort_by_key(|r| (r.timestamp.is_none(), r.timestamp)),
+            Sort::ScheduleDesc => {
+                rows.sort_by_key(|r| (r.timestamp.is_none(), std::cmp::Reverse(r.timestamp)))
+            }
+        }
+        let mut c = Context::new();
+        c.insert("site_name", &site_name);
+        c.insert("generation", &snap.generation);
+        c.insert("errors", &snap.error_count());
+        c.insert(
+            "warnings",
+            &snap.entries.values().map(|e| e.warnings()).sum::<usize>(),
+        );
+        c.insert("site_errors", &snap.site_errors);
+        c.insert("hidden_drafts", &snap.hidden_drafts.len());
+        let (next, arrow) = match sort {
+            Sort::Schedule => ("-schedule", "↑"),
+            Sort::ScheduleDesc => ("schedule", "↓"),
+            Sort::Source => ("schedule", ""),
+        };
+        c.insert("schedule_sort_next", next);
+        c.insert("schedule_arrow", arrow);
+        c.insert("rows", &rows);
+        self.render("index.html", &c)
+    }
+
+    pub fn post(&self, snap: &Snapshot, entry: &Entry) -> String {
+        let f = self.fragments(snap, entry);
+        let mut c = Context::new();
+        c.insert("title", &f.title);
+        c.insert("slug", &entry.slug);
+        c.insert("base", &post_base(&entry.slug));
+        c.insert("source", &entry.source);
+        c.insert("generation", &f.generation);
+        c.insert("site_name", &site_name(snap));
+        c.insert("overlay", &f.overlay);
+        c.insert("card", &f.card);
+        c.insert("panel", &f.panel);
+        self.render("post.html", &c)
+    }
+
+    /// The document inside the phone frame: WeChat's article page around the fragment.
+    pub fn frame(&self, snap: &Snapshot, entry: &Entry) -> String {
+        let mut c = Context::new();
+        c.insert("title", entry.title());
+        c.insert("head", &self.head(snap, entry));
+        c.insert(
+            "article",
+            entry.article.as_ref().map_or("", |a| a.html.as_str()),
+        );
+        self.render("frame.html", &c)
+    }
+
+    pub fn fragments(&self, snap: &Snapshot, entry: &Entry) -> PostFragments {
+        PostFragments {
+            generation: snap.generation,
+            title: entry.title().to_string(),
+            article: entry
+                .article
+                .as_ref()
+                .map_or(String::new(), |a| a.html.clone()),
+            head: self.head(snap, entry),
+            overlay: self.overlay(snap, entry),
+            card: self.card(entry),
+            panel: self.panel(snap, entry),
+        }
+    }
+
+    fn head(&self, snap: &Snapshot, entry: &Entry) -> String {
+        let post = entry.post.as_ref();
+        let mut c = Context::new();
+        c.insert("title", entry.title());
+        c.insert("author", &post.and_then(|p| p.meta.author.as_deref()));
+        c.insert("site_name", &site_name(snap));
+        c.insert(
+            "date",
+            &post
+                .and_then(|p| p.meta.schedule.as_ref())
+                .map(|z| z.strftime("%Y年%-m月%-d日 %H:%M").to_string()),
+        );
+        self.render("head.html", &c)
+    }
+
+    /// Errors that stop the post from showing as it is now: a config or theme that
+    /// does not load, a front matter that does not parse, a render that failed.
+    fn overlay(&self, snap: &Snapshot, entry: &Entry) -> String {
+        let mut errors: Vec<&Diagnostic> = snap.site_errors.iter().collect();
+        if entry.broken {
+            errors.extend(entry.diagnostics.iter().filter(|d| d.is_error()));
+        }
+        let (heading, note) = if !snap.site_errors.is_empty() {
+            (
+                "The site does not load",
+                "The preview keeps the last version that loaded. Fix the file and save: this page updates itself.",
+            )
+        } else if entry.post.is_some() && entry.article.is_some() {
+            (
+                "This post does not build",
+                "Below is the last version that built. Fix the file and save: this page updates itself.",
+            )
+        } else {
+            (
+                "This post does not build",
+                "Fix the file and save: this page updates itself.",
+            )
+        };
+        let mut c = Context::new();
+        c.insert("errors", &errors);
+        c.insert("heading", heading);
+        c.insert("note", note);
+        self.render("overlay.html", &c)
+    }
+
+    fn card(&self, entry: &Entry) -> String {
+        let post = entry.post.as_ref();
+        let cover = post
+            .and_then(|p| p.meta.cover_path.as_ref())
+            .filter(|p| p.is_file())
+            .map(|p| {
+                let ext = p
+                    .extension()
+                    .map_or("jpg".into(), |e| e.to_string_lossy().to_lowercase());
+                format!("{}cover.{ext}", post_base(&entry.slug))
+            });
+        let mut c = Context::new();
+        c.insert("cover", &cover);
+        c.insert("title", entry.title());
+        c.insert("summary", &post.and_then(|p| p.meta.summary.as_deref()));
+        c.insert(
+            "date",
+            &post
+                .and_then(|p| p.meta.schedule.as_ref())
+                .map(|z| z.strftime("%-m月%-d日 %H:%M").to_string()),
+        );
+        self.render("card.html", &c)
+    }
+
+    fn panel(&self, snap: &Snapshot, entry: &Entry) -> String {
+        let mut diagnostics = snap.site_errors.clone();
+        diagnostics.extend(snap.diagnostics(entry));
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let post = entry.post.as_ref();
+        let mut c = Context::new();
+        c.insert("source", &entry.source);
+        c.insert("errors", &errors);
+        c.insert("warnings", &(diagnostics.len() - errors));
+        c.insert("diagnostics", &diagnostics);
+        c.insert(
+            "column",
+            &column_name(snap, entry).unwrap_or_else(|| "—".into()),
+        );
+        c.insert(
+            "schedule",
+            &post
+                .and_then(|p| p.meta.schedule.as_ref())
+                .map_or("—".to_string(), format_schedule),
+        );
+        c.insert("status", status(entry));
+        c.insert(
+            "chars",
+            &entry.article.as_ref().map_or(0, |a| a.html.chars().count()),
+        );
+        self.render("panel.html", &c)
+    }
+}
+
+/// The column's display name (its slug when config.toml does not declare it).
+fn column_name(snap: &Snapshot, entry: &Entry) -> Option<String> {
+    let slug = entry.post.as_ref()?.meta.column.as_deref()?;
+    Some(
+        snap.site
+            .as_ref()
+            .and_then(|s| s.config.column(slug))
+            .map_or(slug.to_string(), |c| c.name.clone()),
+    )
+}
+
+fn site_name(snap: &Snapshot) -> String {
+    snap.site
+        .as_ref()
+        .map_or("wxpress".to_string(), |s| s.config.site.name.clone())
+}

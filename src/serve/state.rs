@@ -1,0 +1,496 @@
+//! The preview's site, kept in memory: every post's latest render and diagnostics,
+//! keyed by source path and by slug. A saved post is re-loaded, re-rendered and
+//! re-checked alone; a config, theme or template change rebuilds everything.
+//!
+//! Rebuilds happen on one thread (the watcher's); they build new entries without
+//! holding the lock and swap them in, so page requests never wait on rendering.
+
+use crate::check;
+use crate::content::{self, Post};
+use crate::diagnostic::{self, Diagnostic, Pos};
+use crate::render::Article;
+use crate::site::Site;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// One post file as the preview knows it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Relative to the site root, with `/` separators.
+    pub source: String,
+    pub path: PathBuf,
+    /// From the file name (or folder name for index.md), so it is known even when
+    /// the front matter does not parse.
+    pub slug: String,
+    /// The latest version of the file that loaded. Kept while the file is broken, so
+    /// the page shows the last good article under the error overlay.
+    pub post: Option<Post>,
+    pub article: Option<Article>,
+    /// Problems of the file as it is now on disk.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file as it is now could not be loaded or rendered; `post` and `article`
+    /// (if any) are from an earlier save.
+    pub broken: bool,
+}
+
+impl Entry {
+    pub fn title(&self) -> &str {
+        self.post.as_ref().map_or(&self.source, |p| &p.meta.title)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Everything the pages read. Replaced piecewise under a write lock.
+#[derive(Default)]
+pub struct Snapshot {
+    /// Bumped on every change; pages and the event stream carry it.
+    pub generation: u64,
+    /// The last config and theme that loaded.
+    pub site: Option<Arc<Site>>,
+    /// Why the current config or theme does not load (empty when it does).
+    pub site_errors: Vec<Diagnostic>,
+    /// By source path.
+    pub entries: BTreeMap<String, Arc<Entry>>,
+    /// Drafts left out because the server runs without `--drafts` (source paths).
+    pub hidden_drafts: BTreeMap<String, PathBuf>,
+    /// Slug → the source paths that use it (more than one is an error).
+    slugs: HashMap<String, BTreeSet<String>>,
+}
+
+impl Snapshot {
+    /// The post served at `/post/<slug>/`: the first file (by path) with that slug.
+    pub fn by_slug(&self, slug: &str) -> Option<&Arc<Entry>> {
+        let source = self.slugs.get(slug)?.first()?;
+        self.entries.get(source)
+    }
+
+    /// Problems that come from the entry's neighbours: another file with its slug.
+    pub fn conflicts(&self, entry: &Entry) -> Vec<Diagnostic> {
+        let Some(first) = self.slugs.get(&entry.slug).and_then(|s| s.first()) else {
+            return Vec::new();
+        };
+        if *first == entry.source {
+            return Vec::new();
+        }
+        vec![Diagnostic::error(
+            &entry.source,
+            Pos::START,
+            "front-matter",
+            format!("slug `{}` is already used by {first}", entry.slug),
+        )
+        .with_suggestion(
+            "rename one of the files; the slug is the file name (or the folder name for index.md)",
+        )]
+    }
+
+    /// The entry's own diagnostics plus slug conflicts.
+    pub fn diagnostics(&self, entry: &Entry) -> Vec<Diagnostic> {
+        let mut all = entry.diagnostics.clone();
+        all.extend(self.conflicts(entry));
+        all
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.site_errors.len()
+            + self
+                .entries
+                .values()
+                .map(|e| e.errors() + self.conflicts(e).len())
+                .sum::<usize>()
+    }
+
+    fn insert(&mut self, entry: Entry) {
+        self.remove(&entry.source);
+        self.slugs
+            .entry(entry.slug.clone())
+            .or_default()
+            .insert(entry.source.clone());
+        self.entries.insert(entry.source.clone(), Arc::new(entry));
+    }
+
+    fn remove(&mut self, source: &str) -> Option<Arc<Entry>> {
+        self.hidden_drafts.remove(source);
+        let old = self.entries.remove(source)?;
+        if let Some(set) = self.slugs.get_mut(&old.slug) {
+            set.remove(source);
+            if set.is_empty() {
+                self.slugs.remove(&old.slug);
+            }
+        }
+        Some(old)
+    }
+}
+
+/// What changed on disk, as the watcher sorted it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// config.toml, a theme or a template: rebuild everything.
+    pub everything: bool,
+    /// Post files (`.md` under content/) that were written, created or removed.
+    pub posts: BTreeSet<PathBuf>,
+    /// A folder appeared, vanished or was renamed: compare content/ with what is known.
+    pub rescan: bool,
+    /// Other files (images, covers) that were written, created or removed.
+    pub assets: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.everything && !self.rescan && self.posts.is_empty() && self.assets.is_empty()
+    }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.everything |= other.everything;
+        self.rescan |= other.rescan;
+        self.posts.extend(other.posts);
+        self.assets.extend(other.assets);
+    }
+}
+
+/// Sent to every open page (and the CLI's log) after each change.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Reload {
+    pub generation: u64,
+    /// Every page should refresh (theme, config or template change).
+    pub full: bool,
+    /// Slugs of the posts that changed (when not `full`).
+    pub slugs: Vec<String>,
+    /// Source paths that were re-read, for the log.
+    #[serde(skip)]
+    pub sources: Vec<String>,
+    /// Errors in the whole site after the change.
+    pub errors: usize,
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+/// The preview server's state. Shared as `Arc<State>` by the HTTP handlers and the
+/// watcher; there is no global.
+pub struct State {
+    root: PathBuf,
+    drafts: bool,
+    snapshot: RwLock<Snapshot>,
+    reloads: broadcast::Sender<Reload>,
+    /// Rebuilds run one at a time, so a slow one cannot overwrite a newer one.
+    rebuilding: Mutex<()>,
+}
+
+/// A post file, loaded (or not) against one site.
+enum Loaded {
+    Entry(Box<Entry>),
+    /// A draft, while the server runs without `--drafts`.
+    HiddenDraft,
+}
+
+impl State {
+    /// An empty state; [`State::rebuild_all`] fills it.
+    pub fn new(root: &Path, drafts: bool) -> State {
+        let (reloads, _) = broadcast::channel(256);
+        State {
+            root: root.to_path_buf(),
+            drafts,
+            snapshot: RwLock::new(Snapshot::default()),
+            reloads,
+            rebuilding: Mutex::new(()),
+        }
+    }
+
+    /// Loads and renders the whole site. Never fails: problems are kept and shown.
+    pub fn load(root: &Path, drafts: bool) -> State {
+        let state = State::new(root, drafts);
+        state.rebuild_all();
+        state
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn drafts(&self) -> bool {
+        self.drafts
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, Snapshot> {
+        // A panic while holding the lock leaves the data consistent (swaps are
+        // single assignments), so a poisoned lock is still safe to read.
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Reload> {
+        self.reloads.subscribe()
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Snapshot> {
+        self.snapshot.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies one batch of changes and tells every listener. Returns what was sent.
+    pub fn apply(&self, changes: &Changes) -> Option<Reload> {
+        if changes.is_empty() {
+            return None;
+        }
+        let _one_at_a_time = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        let start = Instant::now();
+        let site_ok = {
+            let snap = self.read();
+            snap.site.is_some() && snap.site_errors.is_empty()
+        };
+        // While the config or theme is broken, any save may be the fix: try it all.
+        let mut reload = if changes.everything || !site_ok {
+            self.rebuild_everything()
+        } else {
+            self.rebuild_posts(changes)
+        };
+        reload.elapsed = start.elapsed();
+        // Nobody listening is fine: no page is open.
+        let _ = self.reloads.send(reload.clone());
+        Some(reload)
+    }
+
+    /// Rebuilds everything and tells listeners, like a change to config.toml.
+    pub fn rebuild_all(&self) -> Reload {
+        self.apply(&Changes {
+            everything: true,
+            ..Changes::default()
+        })
+        .expect("a full rebuild is never empty")
+    }
+
+    fn rebuild_everything(&self) -> Reload {
+        let site = match Site::load(&self.root) {
+            Ok(site) => Arc::new(site),
+            Err(mut errors) => {
+                diagnostic::sort(&mut errors);
+                let mut snap = self.write();
+                snap.generation += 1;
+                snap.site_errors = errors;
+                return Reload {
+                    generation: snap.generation,
+                    full: true,
+                    slugs: Vec::new(),
+                    sources: vec![crate::config::FILE.to_string()],
+                    errors: snap.error_count(),
+                    elapsed: Duration::ZERO,
+                };
+            }
+        };
+        let previous = self.read().entries.clone();
+        let paths = content::discover(&self.root);
+        let loaded: Vec<(String, PathBuf, Loaded)> = paths
+            .into_par_iter()
+            .map(|path| {
+                let source = content::relative_path(&self.root, &path);
+                let loaded = self.load_file(&site, &path, previous.get(&source).map(|e| &**e));
+                (source, path, loaded)
+            })
+            .collect();
+        let mut fresh = Snapshot {
+            site: Some(site),
+            ..Snapshot::default()
+        };
+        for (source, path, loaded) in loaded {
+            match loaded {
+                Loaded::Entry(entry) => fresh.insert(*entry),
+                Loaded::HiddenDraft => {
+                    fresh.hidden_drafts.insert(source, path);
+                }
+            }
+        }
+        let mut snap = self.write();
+        fresh.generation = snap.generation + 1;
+        *snap = fresh;
+        Reload {
+            generation: snap.generation,
+            full: true,
+            slugs: Vec::new(),
+            sources: Vec::new(),
+            errors: snap.error_count(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    fn rebuild_posts(&self, changes: &Changes) -> Reload {
+        let (site, mut paths, mut notify_only) = {
+            let snap = self.read();
+            let site = snap.site.clone().expect("checked by apply");
+            let mut paths = changes.posts.clone();
+            if changes.rescan {
+                let found: BTreeSet<PathBuf> = content::discover(&self.root).into_iter().collect();
+                let known: BTreeSet<&PathBuf> = snap
+                    .entries
+                    .values()
+                    .map(|e| &e.path)
+                    .chain(snap.hidden_drafts.values())
+                    .collect();
+                // Known files that are gone, and found files that are new.
+                paths.extend(
+                    known
+                        .iter()
+                        .filter(|p| !found.contains(**p))
+                        .map(|p| (*p).clone()),
+                );
+                paths.extend(found.iter().filter(|p| !known.contains(p)).cloned());
+            }
+            let mut notify_only = BTreeSet::new();
+            for asset in &changes.assets {
+                for entry in snap.entries.values() {
+                    match asset_use(entry, asset) {
+                        AssetUse::Rendered => {
+                            paths.insert(entry.path.clone());
+                        }
+                        AssetUse::Cover => {
+                            notify_only.insert(entry.slug.clone());
+                        }
+                        AssetUse::None => {}
+                    }
+                }
+            }
+            (site, paths, notify_only)
+        };
+        // Only files of this site (watch events are already filtered; be sure).
+        paths.retain(|p| p.starts_with(&self.root));
+        let previous: HashMap<String, Arc<Entry>> = {
+            let snap = self.read();
+            paths
+                .iter()
+                .filter_map(|p| {
+                    let source = content::relative_path(&self.root, p);
+                    snap.entries.get(&source).map(|e| (source, e.clone()))
+                })
+                .collect()
+        };
+        let loaded: Vec<(String, PathBuf, Option<Loaded>)> = paths
+            .par_iter()
+            .map(|path| {
+                let source = content::relative_path(&self.root, path);
+                let loaded = path
+                    .is_file()
+                    .then(|| self.load_file(&site, path, previous.get(&source).map(|e| &**e)));
+                (source, path.clone(), loaded)
+            })
+            .collect();
+
+        let mut snap = self.write();
+        let mut slugs = BTreeSet::new();
+        let mut sources = Vec::new();
+        for (source, path, loaded) in loaded {
+            if let Some(old) = snap.remove(&source) {
+                slugs.insert(old.slug.clone());
+            }
+            match loaded {
+                Some(Loaded::Entry(entry)) => {
+                    slugs.insert(entry.slug.clone());
+                    snap.insert(*entry);
+                }
+                Some(Loaded::HiddenDraft) => {
+                    slugs.insert(content::slug_for(&path));
+                    snap.hidden_drafts.insert(source.clone(), path);
+                }
+                None => {}
+            }
+            sources.push(source);
+        }
+        slugs.append(&mut notify_only);
+        snap.generation += 1;
+        Reload {
+            generation: snap.generation,
+            full: false,
+            slugs: slugs.into_iter().collect(),
+            sources,
+            errors: snap.error_count(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// Loads, renders and checks one post file.
+    fn load_file(&self, site: &Site, path: &Path, previous: Option<&Entry>) -> Loaded {
+        let source = content::relative_path(&self.root, path);
+        let slug = content::slug_for(path);
+        match content::load_post(&self.root, &site.config, path) {
+            Err(mut errors) => {
+                diagnostic::sort(&mut errors);
+                Loaded::Entry(Box::new(Entry {
+                    source,
+                    path: path.to_path_buf(),
+                    slug,
+                    post: previous.and_then(|p| p.post.clone()),
+                    article: previous.and_then(|p| p.article.clone()),
+                    diagnostics: errors,
+                    broken: true,
+                }))
+            }
+            Ok((post, _)) if post.meta.draft && !self.drafts => Loaded::HiddenDraft,
+            Ok((post, warnings)) => {
+                let rendered = site.render(post);
+                let mut diagnostics = warnings;
+                diagnostics.extend(rendered.diagnostics);
+                diagnostics.extend(check::check_post(
+                    site,
+                    &rendered.post,
+                    rendered.article.as_ref(),
+                ));
+                diagnostic::sort(&mut diagnostics);
+                diagnostics.dedup();
+                let broken = rendered.article.is_none();
+                let article = rendered
+                    .article
+                    .or_else(|| previous.and_then(|p| p.article.clone()));
+                Loaded::Entry(Box::new(Entry {
+                    source,
+                    path: path.to_path_buf(),
+                    slug,
+                    post: Some(rendered.post),
+                    article,
+                    diagnostics,
+                    broken,
+                }))
+            }
+        }
+    }
+}
+
+enum AssetUse {
+    /// The article shows it (or may, once it exists): render again.
+    Rendered,
+    /// Only the chat-list card shows it: the page just needs to fetch it again.
+    Cover,
+    None,
+}
+
+/// How a post uses a changed file. A file the post names but that did not exist
+/// yet (a missing image being added) is found by its file name in the post's text.
+fn asset_use(entry: &Entry, asset: &Path) -> AssetUse {
+    let in_article = entry
+        .article
+        .as_ref()
+        .is_some_and(|a| a.images.iter().any(|i| i.path == asset));
+    let named = asset
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .zip(entry.post.as_ref())
+        .is_some_and(|(name, post)| post.body().contains(&*name));
+    if in_article || named {
+        AssetUse::Rendered
+    } else if entry
+        .post
+        .as_ref()
+        .and_then(|p| p.meta.cover_path.as_deref())
+        == Some(asset)
+    {
+        AssetUse::Cover
+    } else {
+        AssetUse::None
+    }
+}

@@ -1,0 +1,138 @@
+//! The deployment examples in examples/: each parses, runs `wxpress publish --due`
+//! (or `--daemon`) with arguments the real binary accepts, and keeps the secret
+//! out of the file.
+
+mod publish_support;
+
+use publish_support::*;
+use serde_norway::Value;
+use std::path::Path;
+
+fn example(rel: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(rel),
+    )
+    .unwrap_or_else(|e| panic!("examples/{rel}: {e}"))
+}
+
+/// Runs the wxpress command of an example (program path and everything after
+/// `wxpress` on that line) in a test site with nothing due, against the sandbox.
+fn runs(command: &str) {
+    let args: Vec<&str> = command
+        .split_whitespace()
+        .skip_while(|w| !w.ends_with("wxpress"))
+        .skip(1)
+        .take_while(|w| !w.starts_with(">>") && !w.starts_with('&'))
+        .collect();
+    assert!(!args.is_empty(), "no wxpress command in {command:?}");
+    let sb = sandbox();
+    let site = site();
+    // Far in the future, so that the real clock never makes the posts due.
+    for post in [HELLO, SECOND] {
+        let p = site.root().join(post);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(
+            &p,
+            text.replace("2026-12-01T12:00:00", "2099-12-01T12:00:00"),
+        )
+        .unwrap();
+    }
+    let run = run_cmd(wxpress(&site, &sb, &args));
+    run.ok();
+    assert_eq!(run.stdout.trim(), "nothing due", "{args:?}");
+}
+
+#[test]
+fn github_workflow_runs_due_on_a_schedule_with_concurrency_secret_and_ledger_commit() {
+    let text = example("github-actions/wxpress-publish.yml");
+    let wf: Value = serde_norway::from_str(&text).unwrap();
+    let on = &wf["on"];
+    assert_eq!(on["schedule"][0]["cron"].as_str(), Some("*/10 * * * *"));
+    assert!(
+        on.get("workflow_dispatch").is_some(),
+        "manual dispatch: {on:?}"
+    );
+    assert_eq!(wf["concurrency"]["group"].as_str(), Some("wxpress-publish"));
+    assert_eq!(
+        wf["concurrency"]["cancel-in-progress"].as_bool(),
+        Some(false)
+    );
+    assert_eq!(wf["permissions"]["contents"].as_str(), Some("write"));
+
+    let steps = wf["jobs"]["publish"]["steps"].as_sequence().unwrap();
+    let publish = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("wxpress publish --due"))
+        })
+        .expect("a step running `wxpress publish --due`");
+    assert_eq!(
+        publish["env"]["WXPRESS_APP_SECRET"].as_str(),
+        Some("${{ secrets.WXPRESS_APP_SECRET }}")
+    );
+    runs(publish["run"].as_str().unwrap());
+
+    let commit = steps
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("git add .wxpress/ledger.jsonl"))
+        })
+        .expect("a step committing the ledger");
+    let commit_step = &steps[commit];
+    assert_eq!(commit_step["if"].as_str(), Some("always()"));
+    assert!(commit_step["run"].as_str().unwrap().contains("git push"));
+    assert!(commit > steps.iter().position(|s| s == publish).unwrap());
+    // The secret appears only as a reference to the repository secret.
+    assert_eq!(text.matches("WXPRESS_APP_SECRET:").count(), 1);
+}
+
+#[test]
+fn crontab_line_runs_due_every_five_minutes_without_the_secret() {
+    let text = example("cron/crontab");
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let fields: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(&fields[..5], ["*/5", "*", "*", "*", "*"]);
+    let command = fields[5..].join(" ");
+    assert!(command.contains("wxpress publish --due"), "{command}");
+    assert!(!command.contains("WXPRESS_APP_SECRET="), "{command}");
+    runs(&command);
+}
+
+/// `Key=Value` lines of a systemd unit, by key.
+fn unit(text: &str) -> std::collections::HashMap<String, String> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with('['))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn systemd_timer_starts_the_due_service_and_the_daemon_unit_stops_gently() {
+    let service = unit(&example("systemd/wxpress-publish.service"));
+    assert_eq!(service["Type"], "oneshot");
+    assert!(service["ExecStart"].ends_with("wxpress publish --due"));
+    assert_eq!(service["EnvironmentFile"], "/etc/wxpress/secret.env");
+    runs(&service["ExecStart"]);
+
+    let timer = unit(&example("systemd/wxpress-publish.timer"));
+    assert_eq!(timer["OnCalendar"], "*:0/5");
+    assert_eq!(timer["Unit"], "wxpress-publish.service");
+    assert_eq!(timer["WantedBy"], "timers.target");
+
+    let daemon = unit(&example("systemd/wxpress-daemon.service"));
+    assert!(daemon["ExecStart"].ends_with("wxpress publish --daemon"));
+    assert_eq!(daemon["KillSignal"], "SIGTERM");
+    // Longer than the default 5 minutes publishing may wait for WeChat.
+    assert!(daemon["TimeoutStopSec"].parse::<u64>().unwrap() > 300);
+}

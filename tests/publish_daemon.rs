@@ -1,0 +1,230 @@
+//! `wxpress publish --daemon` against the sandbox, on the real clock: a push due
+//! two seconds ahead goes out once and not before; SIGTERM in the middle of a push
+//! lets it finish; a crash mid-push and a restart give exactly one publish.
+
+mod publish_support;
+
+use publish_support::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use wxpress::config::AccountKind;
+use wxpress::sandbox::{self, Options, Running};
+
+/// The site's two posts rescheduled `secs` from now (to the second, with offset).
+fn due_in(site: &Site, secs: i64) -> jiff::Timestamp {
+    let now = jiff::Timestamp::now();
+    let when = jiff::Timestamp::from_second(now.as_second() + secs).unwrap();
+    let text = when.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    for post in [HELLO, SECOND] {
+        let p = site.root().join(post);
+        let old = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, old.replace("2026-12-01T12:00:00", &text)).unwrap();
+    }
+    when
+}
+
+struct Daemon {
+    child: Child,
+    lines: mpsc::Receiver<Value>,
+    seen: Vec<Value>,
+}
+
+impl Daemon {
+    fn start(site: &Site, sb: &Running, crash_after: Option<&str>) -> Daemon {
+        let mut cmd = wxpress(site, sb, &["publish", "--daemon", "--mode", "publish"]);
+        cmd.env("WXPRESS_DAEMON_RESCAN_MS", "400")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(step) = crash_after {
+            cmd.env(wxpress::publish::CRASH_ENV, step);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                let v: Value = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        Daemon {
+            child,
+            lines: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a log line with this event; panics after `within`.
+    fn wait_for(&mut self, event: &str, within: Duration) -> Value {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(v) => {
+                    self.seen.push(v.clone());
+                    if v["event"] == event {
+                        return v;
+                    }
+                }
+                Err(_) => panic!(
+                    "no `{event}` log line within {within:?}; saw {:#?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.wait(Duration::from_secs(20))
+    }
+
+    fn wait(&mut self, within: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                // Collect what is left of the log.
+                while let Ok(v) = self.lines.recv_timeout(Duration::from_millis(200)) {
+                    self.seen.push(v);
+                }
+                return s;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("daemon did not exit; saw {:#?}", self.seen);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn events(&self, event: &str) -> usize {
+        self.seen.iter().filter(|v| v["event"] == event).count()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn slow_sandbox(publish_delay: Duration) -> Running {
+    sandbox::spawn(
+        "127.0.0.1:0".parse().unwrap(),
+        Options {
+            appid: APPID.into(),
+            secret: SECRET.into(),
+            account: AccountKind::Subscription,
+            publish_delay,
+            ..Options::default()
+        },
+    )
+    .unwrap()
+}
+
+fn ts(v: &Value) -> jiff::Timestamp {
+    v["ts"].as_str().unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_push_due_two_seconds_ahead_goes_out_once_and_not_before() {
+    let sb = sandbox();
+    let site = site();
+    let when = due_in(&site, 2);
+    let mut d = Daemon::start(&site, &sb, None);
+    d.wait_for("start", Duration::from_secs(10));
+
+    let due = d.wait_for("due", Duration::from_secs(20));
+    assert!(ts(&due) >= when, "due at {} before {when}", ts(&due));
+    let published = d.wait_for("published", Duration::from_secs(20));
+    assert_eq!(published["state"], "published");
+    assert_eq!(
+        published["titles"],
+        serde_json::json!(["你好，wxpress", "第二篇"])
+    );
+    // Several more wake-ups (rescan 400 ms) publish nothing more.
+    std::thread::sleep(Duration::from_millis(1500));
+    let status = d.terminate();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(d.events("stop"), 1, "{:#?}", d.seen);
+    assert_eq!(d.events("due"), 1, "{:#?}", d.seen);
+    assert_eq!(calls(&sb, "draft/add"), 1);
+    assert_eq!(calls(&sb, "freepublish/submit"), 1);
+    assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 1);
+    // Nothing was called before the push was due (no token fetched early).
+    let first_call = d
+        .seen
+        .iter()
+        .find(|v| v["event"] == "step")
+        .expect("a step line");
+    assert!(ts(first_call) >= when);
+}
+
+#[test]
+fn sigterm_during_a_push_finishes_it_and_a_restart_publishes_nothing_more() {
+    // Publishing takes 2 s on the sandbox: the signal arrives while polling.
+    let sb = slow_sandbox(Duration::from_secs(2));
+    let site = site();
+    due_in(&site, 1);
+    let mut d = Daemon::start(&site, &sb, None);
+    d.wait_for("due", Duration::from_secs(20));
+    // Wait until the submit is recorded, then stop the daemon mid-push.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !site.ledger().contains("\"state\":\"submitted\"") {
+        assert!(
+            Instant::now() < deadline,
+            "never submitted: {}",
+            site.ledger()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 0);
+    let status = d.terminate();
+    assert!(status.success(), "{status:?}");
+    // It finished the push before stopping.
+    assert_eq!(d.events("published"), 1, "{:#?}", d.seen);
+    assert_eq!(d.events("stop"), 1);
+    assert_eq!(site.pushes()[0]["state"], "published");
+
+    let mut again = Daemon::start(&site, &sb, None);
+    again.wait_for("sleep", Duration::from_secs(20));
+    let status = again.terminate();
+    assert!(status.success());
+    assert_eq!(again.events("due"), 0, "{:#?}", again.seen);
+    assert_eq!(calls(&sb, "freepublish/submit"), 1);
+    assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_crash_mid_push_then_restart_gives_exactly_one_publish() {
+    let sb = sandbox();
+    let site = site();
+    due_in(&site, 1);
+    // Dies right after freepublish/submit answered, before writing it down.
+    let mut d = Daemon::start(&site, &sb, Some("submit"));
+    let status = d.wait(Duration::from_secs(30));
+    assert!(!status.success());
+    assert_eq!(calls(&sb, "freepublish/submit"), 1);
+    assert!(site.ledger().contains("\"state\":\"submitting\""));
+
+    let mut again = Daemon::start(&site, &sb, None);
+    let published = again.wait_for("published", Duration::from_secs(30));
+    assert_eq!(published["state"], "published");
+    again.wait_for("sleep", Duration::from_secs(10));
+    assert!(again.terminate().success());
+    assert_eq!(calls(&sb, "freepublish/submit"), 1);
+    assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 1);
+    assert_eq!(site.pushes()[0]["state"], "published");
+}

@@ -1,0 +1,369 @@
+//! The running server over plain HTTP: pages, exact article bytes, images, escaping,
+//! path traversal, and the event stream.
+
+mod serve_support;
+
+use serve_support::*;
+use std::io::BufRead;
+use std::sync::mpsc;
+use std::time::Duration;
+
+#[test]
+fn index_lists_posts_with_column_schedule_status_and_counts() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let r = get(&server, "/");
+    assert_eq!(r.status, 200);
+    assert!(r.content_type.starts_with("text/html"));
+    let html = r.text();
+    for title in ["你好世界", "带图片的文章", "明年再说", "没有定时"] {
+        assert!(html.contains(title), "{title} missing");
+    }
+    assert!(html.contains("技术笔记"), "column name shown");
+    assert!(html.contains("2026-12-01T20:30:00+08:00"));
+    assert!(html.contains(r#"<span class="badge scheduled">scheduled</span>"#));
+    assert!(html.contains(r#"<span class="badge unscheduled">unscheduled</span>"#));
+    // The draft is left out (no --drafts) and the page says how to see it.
+    assert!(!html.contains("草稿一篇"));
+    assert!(html.contains("1 draft(s) hidden"));
+
+    let with_drafts = start(dir.path(), true);
+    let html = get(&with_drafts, "/").text();
+    assert!(html.contains("草稿一篇"));
+    assert!(html.contains(r#"<span class="badge draft">draft</span>"#));
+}
+
+#[test]
+fn index_counts_errors_per_post() {
+    let dir = site();
+    write(
+        dir.path(),
+        "content/tech/broken-image.md",
+        "+++\ntitle = \"坏图\"\n+++\n\n![a](nope.png)\n\n![b](nope2.png)\n",
+    );
+    let server = start(dir.path(), false);
+    let html = get(&server, "/").text();
+    let row = html
+        .split("<tr")
+        .find(|r| r.contains("坏图"))
+        .expect("row for the broken post");
+    assert!(row.contains(r#"<td class="num err">2</td>"#), "{row}");
+    assert!(row.contains("broken"), "{row}");
+}
+
+#[test]
+fn index_sorts_by_schedule_both_ways_unscheduled_last() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let order = |query: &str| {
+        let html = get(&server, &format!("/{query}")).text();
+        let mut found: Vec<(usize, &str)> = ["带图片的文章", "你好世界", "明年再说", "没有定时"]
+            .into_iter()
+            .map(|t| (html.find(t).unwrap(), t))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, t)| t).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        order("?sort=schedule"),
+        ["带图片的文章", "你好世界", "明年再说", "没有定时"]
+    );
+    assert_eq!(
+        order("?sort=-schedule"),
+        ["明年再说", "你好世界", "带图片的文章", "没有定时"]
+    );
+}
+
+#[test]
+fn titles_and_summaries_are_escaped_everywhere() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let index = get(&server, "/").text();
+    assert!(!index.contains("<script>alert"), "index injects the title");
+    assert!(index.contains("&lt;script&gt;alert("));
+
+    let page = get(&server, "/post/xss/").text();
+    assert!(!page.contains("<script>alert"));
+    assert!(!page.contains("<img src=x"));
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "summary in the card"
+    );
+
+    let live: serde_json::Value =
+        serde_json::from_str(&get(&server, "/post/xss/live.json").text()).unwrap();
+    for key in ["card", "head", "panel"] {
+        let html = live[key].as_str().unwrap();
+        assert!(!html.contains("<script>alert"), "{key}: {html}");
+        assert!(!html.contains("<img src=x"), "{key}: {html}");
+    }
+    let frame = get(&server, "/post/xss/frame").text();
+    assert!(!frame.contains("<script>alert"));
+}
+
+#[test]
+fn article_bytes_match_wxpress_build() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let out = tempfile::tempdir().unwrap();
+    wxpress::build::build(&wxpress::build::BuildOptions {
+        root: dir.path().to_path_buf(),
+        out: out.path().join("public"),
+        drafts: false,
+    })
+    .expect("fixture builds");
+    for slug in ["hello", "with-image", "later"] {
+        let built = std::fs::read(out.path().join(format!("public/{slug}/article.html"))).unwrap();
+        let served = get(&server, &format!("/post/{slug}/article.html"));
+        assert_eq!(served.status, 200);
+        assert_eq!(served.body, built, "{slug}");
+        // The frame and the live fragments carry the same bytes.
+        let live: serde_json::Value =
+            serde_json::from_str(&get(&server, &format!("/post/{slug}/live.json")).text()).unwrap();
+        assert_eq!(live["article"].as_str().unwrap().as_bytes(), &built[..]);
+        let frame = get(&server, &format!("/post/{slug}/frame")).text();
+        assert!(frame.contains(std::str::from_utf8(&built).unwrap()));
+    }
+}
+
+#[test]
+fn post_page_has_phone_frame_card_and_diagnostics() {
+    let dir = site();
+    write(
+        dir.path(),
+        "content/tech/warned.md",
+        "+++\ntitle = \"有警告\"\nsummary = \"摘要\"\n+++\n\n![远程](https://example.com/a.png)\n",
+    );
+    let server = start(dir.path(), false);
+    let page = get(&server, "/post/with-image/").text();
+    assert!(page.contains(r#"data-width="375""#));
+    assert!(page.contains(r#"data-width="677""#));
+    // Paths in attributes are HTML-escaped (`/` as `&#x2F;`), which browsers undo.
+    assert!(
+        page.contains(r#"<iframe id="wx-frame" src="&#x2F;post&#x2F;with-image&#x2F;frame""#),
+        "{page}"
+    );
+    assert!(page.contains("Copy for WeChat"));
+    assert!(
+        page.contains(r#"<img class="card-cover" src="&#x2F;post&#x2F;with-image&#x2F;cover.png""#)
+    );
+    assert!(page.contains("有一张图"), "summary in the card");
+
+    // The column's default cover is used when a post sets none.
+    let later = get(&server, "/post/later/").text();
+    assert!(
+        later.contains("&#x2F;post&#x2F;later&#x2F;cover.png"),
+        "column cover"
+    );
+    assert_eq!(get(&server, "/post/later/cover.png").body, PNG);
+
+    let warned = get(&server, "/post/warned/").text();
+    assert!(warned.contains("image-remote"), "{warned}");
+    assert!(
+        warned.contains("line 6:1"),
+        "diagnostic line number: {warned}"
+    );
+
+    assert_eq!(
+        get(&server, "/post/hello").status,
+        200,
+        "redirected to /post/hello/"
+    );
+    assert_eq!(get(&server, "/post/no-such-post/").status, 404);
+    let draft = get(&server, "/post/secret-draft/");
+    assert_eq!(draft.status, 404);
+    assert!(draft.text().contains("--drafts"));
+}
+
+#[test]
+fn images_and_covers_are_served_from_the_site() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let image = get(&server, "/post/with-image/pic.png");
+    assert_eq!(image.status, 200);
+    assert_eq!(image.content_type, "image/png");
+    assert_eq!(image.body, PNG);
+    let cover = get(&server, "/post/with-image/cover.png");
+    assert_eq!(cover.status, 200);
+    assert_eq!(cover.body, PNG);
+    // Files in the post's folder that the post does not reference are not served.
+    assert_eq!(get(&server, "/post/with-image/index.md").status, 404);
+    assert_eq!(get(&server, "/post/hello/pic.png").status, 404);
+}
+
+#[test]
+fn path_traversal_gets_404() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let secret = "timezone = \"Asia/Shanghai\"";
+    for target in [
+        "/post/with-image/../../config.toml",
+        "/post/with-image/..%2f..%2fconfig.toml",
+        "/post/with-image/%2e%2e%2f%2e%2e%2fconfig.toml",
+        "/post/%2e%2e/%2e%2e/config.toml",
+        "/post/%2e%2e/config.toml",
+        "/post/with-image/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/post/with-image/%2Fetc%2Fpasswd",
+        "/post/with-image//etc/passwd",
+        "/post/with-image/images%2fpic.png",
+        "/post/with-image/..\\..\\config.toml",
+        "/../config.toml",
+        "/%2e%2e/config.toml",
+        "//etc/passwd",
+        "/config.toml",
+        "/content/tech/hello.md",
+        "/static/covers/life.png",
+        "/_wxpress/../config.toml",
+        "/_wxpress/%2e%2e/config.toml",
+        "/post/with-image/C:%5cWindows%5cwin.ini",
+    ] {
+        let (status, response) = raw_get(server.addr(), target);
+        assert_eq!(status, 404, "{target}: {response}");
+        assert!(!response.contains(secret), "{target} leaked config.toml");
+        assert!(!response.contains("root:"), "{target} leaked /etc/passwd");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_image_outside_the_site_is_not_served() {
+    let dir = site();
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.png", PNG);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.png"),
+        dir.path().join("content/tech/with-image/images/linked.png"),
+    )
+    .unwrap();
+    write(
+        dir.path(),
+        "content/tech/with-image/index.md",
+        "+++\ntitle = \"链接\"\n+++\n\n![x](images/linked.png)\n",
+    );
+    let server = start(dir.path(), false);
+    // The article does use it (so the 404 comes from the check on the real path).
+    assert!(get(&server, "/post/with-image/article.html")
+        .text()
+        .contains(r#"src="linked.png""#));
+    assert_eq!(get(&server, "/post/with-image/linked.png").status, 404);
+}
+
+#[test]
+fn broken_front_matter_shows_in_the_overlay_fragment() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    write(
+        dir.path(),
+        "content/tech/hello.md",
+        "+++\ntitle = \"你好\"\nschedule = \"下周一\"\n+++\n\n正文\n",
+    );
+    assert!(wait_until(Duration::from_secs(10), || {
+        get(&server, "/post/hello/live.json")
+            .text()
+            .contains("下周一")
+    }));
+    let live: serde_json::Value =
+        serde_json::from_str(&get(&server, "/post/hello/live.json").text()).unwrap();
+    let overlay = live["overlay"].as_str().unwrap();
+    assert!(
+        overlay.contains("content&#x2F;tech&#x2F;hello.md:3:12"),
+        "{overlay}"
+    );
+    assert!(overlay.contains("is not a valid date"), "{overlay}");
+    // The last good article is still there under it.
+    assert!(live["article"].as_str().unwrap().contains("第一段文字"));
+}
+
+/// Reads `reload` events from /events on a thread.
+fn listen(server: &wxpress::serve::Server) -> mpsc::Receiver<serde_json::Value> {
+    let url = format!("http://{}/events", server.addr());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let res = ureq::get(&url).call().expect("event stream");
+        let reader = std::io::BufReader::new(res.into_body().into_reader());
+        let mut event = String::new();
+        for line in reader.lines() {
+            let Ok(line) = line else { return };
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name.to_string();
+            } else if let Some(data) = line.strip_prefix("data: ") {
+                let value: serde_json::Value = serde_json::from_str(data).unwrap();
+                if tx
+                    .send(serde_json::json!({ "event": event, "data": value }))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn event_stream_says_hello_then_names_the_changed_post() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let events = listen(&server);
+    let hello = events.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(hello["event"], "hello");
+    let generation = hello["data"]["generation"].as_u64().unwrap();
+
+    atomic_save(
+        dir.path(),
+        "content/life/later.md",
+        "+++\ntitle = \"改了\"\n+++\n\n新\n",
+    );
+    let reload = events.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(reload["event"], "reload");
+    assert_eq!(reload["data"]["full"], false);
+    assert_eq!(reload["data"]["slugs"], serde_json::json!(["later"]));
+    assert!(reload["data"]["generation"].as_u64().unwrap() > generation);
+
+    write(
+        dir.path(),
+        "config.toml",
+        CONFIG.replace("测试号", "改名号"),
+    );
+    let reload = events.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(reload["data"]["full"], true);
+    assert!(get(&server, "/").text().contains("改名号"));
+}
+
+#[test]
+fn preview_assets_are_served() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let js = get(&server, "/_wxpress/preview.js");
+    assert_eq!(js.status, 200);
+    assert!(js.content_type.starts_with("text/javascript"));
+    assert!(js.text().contains("EventSource"));
+    assert_eq!(get(&server, "/_wxpress/preview.css").status, 200);
+}
+
+#[test]
+fn a_site_that_does_not_load_is_still_served_with_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "config.toml",
+        "[site]\nname = \"x\"\nthem = \"default\"\n",
+    );
+    let server = start(dir.path(), false);
+    let r = get(&server, "/");
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    assert!(html.contains("The site does not load"), "{html}");
+    assert!(html.contains("config.toml:3:1"), "{html}");
+    // Fixing config.toml brings the site up without a restart.
+    write(dir.path(), "config.toml", CONFIG);
+    write(
+        dir.path(),
+        "content/tech/a.md",
+        "+++\ntitle = \"好了\"\n+++\n\n正文\n",
+    );
+    assert!(wait_until(Duration::from_secs(10), || get(&server, "/")
+        .text()
+        .contains("好了")));
+    assert!(!get(&server, "/").text().contains("The site does not load"));
+}
