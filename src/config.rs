@@ -259,6 +259,7 @@ impl Config {
                 );
             }
         }
+        errors.extend(crate::check::validate_rules(&config.check, &index, FILE));
         for slot in &config.schedule.slots {
             match parse_slot(slot.get_ref()) {
                 Some(t) => config.schedule.slot_times.push(t),

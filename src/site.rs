@@ -12,6 +12,8 @@ pub struct Site {
     pub root: PathBuf,
     pub config: Config,
     pub theme: Theme,
+    /// The compiled check rules and word lists, built once per site.
+    pub checker: crate::check::Checker,
 }
 
 /// A post with its rendered article (absent when rendering failed) and every
@@ -27,10 +29,12 @@ impl Site {
     pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         let config = Config::load(root)?;
         let theme = Theme::load(root, &config)?;
+        let checker = crate::check::Checker::new(root, &config)?;
         Ok(Site {
             root: root.to_path_buf(),
             config,
             theme,
+            checker,
         })
     }
 

@@ -117,9 +117,14 @@ fn errors_of_all_posts_are_collected() {
     assert_eq!(
         site.build_errors(),
         [
+            // Build runs the checks too: these posts have no summary, and content/other
+            // is no column, so it has no default cover.
+            "content/other/c.md:1:1: error[cover-missing]: no cover image",
+            "content/other/c.md:2:1: warning[summary-length]: no summary: WeChat will show the first 54 characters of the body instead",
             "content/tech/a.md:2:1: error[front-matter]: unknown key `titel`",
             "content/tech/b.md:3:9: error[front-matter]: invalid type: integer `1`, expected a boolean",
             "content/tech/c.md:1:1: error[front-matter]: slug `c` is already used by content/other/c.md",
+            "content/tech/c.md:2:1: warning[summary-length]: no summary: WeChat will show the first 54 characters of the body instead",
             "content/tech/c.md:4:1: error[image-missing]: image `missing.png` not found (looked at content/tech/missing.png)",
         ]
     );
@@ -153,10 +158,12 @@ fn missing_config_says_how_to_start() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // Rendered rustc-style: the message, then where.
     assert!(
-        stderr.contains("config.toml:1:1: error[config]: cannot read config.toml"),
+        stderr.contains("error[config]: cannot read config.toml"),
         "{stderr}"
     );
+    assert!(stderr.contains("--> config.toml:1:1"), "{stderr}");
     assert!(stderr.contains("wxpress init"), "{stderr}");
 }
 

@@ -152,7 +152,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("content/tech/broken.md:3:9: error[front-matter]"),
+        stderr.contains("error[front-matter]") && stderr.contains("--> content/tech/broken.md:3:9"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");

@@ -20,6 +20,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
+    let root = args.root.clone();
     let out = args.out.unwrap_or_else(|| args.root.join("public"));
     let opts = wxpress::build::BuildOptions {
         root: args.root,
@@ -28,12 +29,12 @@ pub fn run(args: Args) -> ExitCode {
     };
     match wxpress::build::build(&opts) {
         Ok(report) => {
-            super::print_diagnostics(&report.diagnostics);
+            super::print_diagnostics_in(&root, &report.diagnostics);
             println!("built {} posts into {}", report.posts, out.display());
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            super::print_diagnostics(&diags);
+            super::print_diagnostics_in(&root, &diags);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("build failed: {errors} error(s); nothing was written");
             ExitCode::from(super::EXIT_INVALID)

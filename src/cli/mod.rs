@@ -1,6 +1,7 @@
 //! Command-line interface: one file per command, each thin.
 
 mod build;
+mod check;
 mod daemon;
 mod init;
 mod preview;
@@ -31,6 +32,7 @@ struct Cli {
 enum Command {
     Init(init::Args),
     Build(build::Args),
+    Check(check::Args),
     Publish(publish::Args),
     Preview(preview::Args),
     Sandbox(sandbox::Args),
@@ -42,6 +44,7 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
         Command::Publish(args) => publish::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Sandbox(args) => sandbox::run(args),
@@ -55,6 +58,7 @@ pub fn run() -> ExitCode {
 pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 
+/// One line per diagnostic, for output that has no site root to show sources from.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         eprintln!("{d}");
@@ -71,7 +75,7 @@ pub fn load_site(
         ExitCode::from(EXIT_FAILURE)
     })?;
     let site = wxpress::site::Site::load(&root).map_err(|d| {
-        print_diagnostics(&d);
+        print_diagnostics_in(&root, &d);
         ExitCode::from(EXIT_INVALID)
     })?;
     Ok((root, site))
@@ -81,4 +85,15 @@ pub fn load_site(
 pub fn fail(message: String) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(EXIT_FAILURE)
+}
+
+/// Prints diagnostics rustc-style, with the source line and a caret under the span
+/// (colour on a terminal unless NO_COLOR is set).
+pub fn print_diagnostics_in(root: &std::path::Path, diags: &[Diagnostic]) {
+    use std::io::IsTerminal;
+    if diags.is_empty() {
+        return;
+    }
+    let color = wxpress::check::report::use_color(std::io::stderr().is_terminal());
+    eprint!("{}", wxpress::check::report::human(root, diags, color));
 }

@@ -14,6 +14,7 @@ author = "小编"
 name = "技术"
 slug = "tech"
 footer = "footer.html"
+cover = "/static/cover.png"
 "#;
 
 pub struct TestSite {
@@ -31,6 +32,8 @@ impl TestSite {
             dir: tempfile::tempdir().unwrap(),
         };
         site.write("config.toml", config);
+        // The tech column's default cover: build runs the checks, which require one.
+        site.write_bytes("static/cover.png", &png(940, 400));
         site
     }
 
@@ -53,11 +56,11 @@ impl TestSite {
         self
     }
 
-    /// A post with a title and the given body, in column `tech`.
+    /// A post with a title, a summary, a cover and the given body, in column `tech`.
     pub fn post(&self, slug: &str, body: &str) -> &Self {
         self.write(
             &format!("content/tech/{slug}.md"),
-            &format!("+++\ntitle = \"测试文章\"\nsummary = \"摘要\"\n+++\n{body}"),
+            &format!("+++\ntitle = \"测试文章\"\nsummary = \"摘要\"\ncover = \"/static/cover.png\"\n+++\n{body}"),
         )
     }
 

@@ -1,0 +1,95 @@
+//! `cover-missing` (no cover and no column default, or the file does not exist) and
+//! `cover-image` (not jpg/png, over 10 MB, or far from the 2.35:1 headline shape).
+
+use super::{Cx, Rule};
+use crate::diagnostic::Pos;
+use std::path::Path;
+
+pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Headline covers are shown at 2.35:1, the others square.
+pub const HEADLINE_RATIO: f64 = 2.35;
+/// How far (relative) a cover may be from the expected shape before a warning.
+pub const RATIO_TOLERANCE: f64 = 0.15;
+
+pub fn check(cx: &mut Cx, root: &Path) {
+    let post = cx.post();
+    let written = post.keys.contains_key("cover");
+    let pos = if written {
+        post.value_pos("cover")
+    } else {
+        Pos::START
+    };
+    let Some(cover) = &post.meta.cover else {
+        if let Some(f) = cx.at_pos(Rule::CoverMissing, pos, "no cover image".into()) {
+            f.help("add cover = \"cover.jpg\" to the front matter, or a default `cover` for the column in config.toml");
+        }
+        return;
+    };
+    let path = post.meta.cover_path.clone().unwrap_or_default();
+    if !path.is_file() {
+        let shown = crate::content::relative_path(root, &path);
+        let from = if written {
+            ""
+        } else {
+            " (the column's default cover in config.toml)"
+        };
+        if let Some(f) = cx.at_pos(
+            Rule::CoverMissing,
+            pos,
+            format!("cover `{cover}`{from} not found (looked at {shown})"),
+        ) {
+            f.help("paths are relative to the post's folder, or to the site root when they start with /");
+        }
+        return;
+    }
+    if !cx.on(Rule::CoverImage) {
+        return;
+    }
+    if !is_jpg_or_png(&path) {
+        if let Some(f) = cx.at_pos(
+            Rule::CoverImage,
+            pos,
+            format!("cover `{cover}` is not a jpg or png file"),
+        ) {
+            f.help("WeChat covers must be jpg or png: convert it");
+        }
+        return;
+    }
+    let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+    if bytes > MAX_BYTES {
+        if let Some(f) = cx.at_pos(
+            Rule::CoverImage,
+            pos,
+            format!(
+                "cover `{cover}` is {} MB, over 10 MB",
+                bytes / (1024 * 1024)
+            ),
+        ) {
+            f.help("compress it or lower its resolution (900×383 is enough for a headline)");
+        }
+    }
+    if let Ok(size) = imagesize::size(&path) {
+        if size.height == 0 {
+            return;
+        }
+        let ratio = size.width as f64 / size.height as f64;
+        let near = |target: f64| ((ratio - target) / target).abs() <= RATIO_TOLERANCE;
+        let headline = post.meta.position.is_none_or(|p| p == 1);
+        let ok = near(HEADLINE_RATIO) || (!headline && near(1.0));
+        if !ok {
+            if let Some(f) = cx.at_pos(
+                Rule::CoverImage,
+                pos,
+                format!("cover `{cover}` is {}×{} ({ratio:.2}:1), far from the {HEADLINE_RATIO}:1 headline shape", size.width, size.height),
+            ) {
+                f.help("crop it to 2.35:1 (e.g. 900×383) so WeChat does not cut it unpredictably");
+            }
+        }
+    }
+}
+
+pub fn is_jpg_or_png(path: &Path) -> bool {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .is_some_and(|e| matches!(e.as_str(), "jpg" | "jpeg" | "png"))
+}

@@ -1,0 +1,45 @@
+//! `image-too-large`: a local body image over 1 MB or not jpg/png, which WeChat's
+//! `media/uploadimg` refuses. (A missing image is reported by the renderer as
+//! `image-missing`.)
+
+use super::prose::Prose;
+use super::{Cx, Rule};
+use std::path::Path;
+
+pub const MAX_BYTES: u64 = 1024 * 1024;
+
+pub fn check(cx: &mut Cx, prose: &Prose, root: &Path) {
+    if !cx.on(Rule::ImageTooLarge) {
+        return;
+    }
+    for (src, range) in &prose.images {
+        if src.starts_with("http://") || src.starts_with("https://") || src.starts_with("data:") {
+            continue;
+        }
+        let path = crate::content::resolve_path(root, cx.post().dir(), src);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        if !super::cover::is_jpg_or_png(&path) {
+            if let Some(f) = cx.at_body(
+                Rule::ImageTooLarge,
+                range.clone(),
+                format!("image `{src}` is not a jpg or png file; WeChat's upload refuses it"),
+            ) {
+                f.help("convert it to png (drawings, screenshots) or jpg (photos)");
+            }
+        } else if meta.len() > MAX_BYTES {
+            let kb = meta.len() / 1024;
+            if let Some(f) = cx.at_body(
+                Rule::ImageTooLarge,
+                range.clone(),
+                format!("image `{src}` is {kb} KB; WeChat's upload refuses images over 1 MB"),
+            ) {
+                f.help("compress it or lower its resolution (1080 px wide is plenty on a phone)");
+            }
+        }
+    }
+}

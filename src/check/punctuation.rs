@@ -1,0 +1,216 @@
+//! `punctuation`: half-width `, . ; : ! ?` after Chinese (→ full width), straight
+//! double quotes around Chinese (→ “”), runs like ！！！ or ？？, mixed quote styles in a
+//! paragraph and unbalanced quotes or brackets. The first three are fixable.
+
+use super::prose::Prose;
+use super::spacing::is_han;
+use super::{Cx, Rule};
+use std::ops::Range;
+
+fn full_width(c: char) -> Option<char> {
+    Some(match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '!' => '！',
+        '?' => '？',
+        '.' => '。',
+        _ => return None,
+    })
+}
+
+const PAIRS: &[(char, char)] = &[
+    ('“', '”'),
+    ('（', '）'),
+    ('《', '》'),
+    ('【', '】'),
+    ('「', '」'),
+    ('『', '』'),
+];
+
+pub fn check(cx: &mut Cx, prose: &Prose) {
+    if !cx.on(Rule::Punctuation) {
+        return;
+    }
+    for seg in &prose.segments {
+        half_width_and_runs(cx, prose, seg.range.clone());
+        straight_quotes(cx, prose, seg.range.clone());
+    }
+    balance(cx, prose);
+}
+
+fn half_width_and_runs(cx: &mut Cx, prose: &Prose, range: Range<usize>) {
+    let base = cx.post().body_offset;
+    let text = &prose.body[range.clone()];
+    let at = |i: usize| range.start + i;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let end_of = |k: usize| chars.get(k).map_or(text.len(), |&(j, _)| j);
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        // Runs of ! and ?: ！！！, ？？, !!!
+        if matches!(c, '!' | '?' | '！' | '？') {
+            let mut n = k;
+            while n < chars.len() && matches!(chars[n].1, '!' | '?' | '！' | '？') {
+                n += 1;
+            }
+            if n - k >= 2 && (chars[k..n].iter().all(|&(_, x)| x == c) || n - k >= 3) {
+                let chinese = k > 0 && is_han(chars[k - 1].1);
+                let one = if chinese {
+                    full_width(c).unwrap_or(c)
+                } else {
+                    c
+                };
+                let run = &text[i..end_of(n)];
+                if let Some(f) = cx.at_body(
+                    Rule::Punctuation,
+                    at(i)..at(end_of(n)),
+                    format!("`{run}`: repeated punctuation"),
+                ) {
+                    f.help(format!("one `{one}` is enough"))
+                        .fix(base + at(i)..base + at(end_of(n)), one.to_string());
+                }
+                k = n;
+                continue;
+            }
+        }
+        let prev_han = k > 0 && is_han(chars[k - 1].1);
+        if prev_han {
+            if let Some(fw) = full_width(c) {
+                let next = chars.get(k + 1).map(|&(_, c)| c);
+                // `...` after Chinese is an ellipsis: ……
+                if c == '.' && text[i..].starts_with("...") {
+                    let end = i + text[i..].bytes().take_while(|&b| b == b'.').count();
+                    if let Some(f) = cx.at_body(
+                        Rule::Punctuation,
+                        at(i)..at(end),
+                        "`...` after Chinese text".into(),
+                    ) {
+                        f.help("write the Chinese ellipsis `……`")
+                            .fix(base + at(i)..base + at(end), "……");
+                    }
+                    k = chars.partition_point(|&(j, _)| j < end);
+                    continue;
+                }
+                // A half-width `.` before Latin is a file name or .NET, not a full stop.
+                let chinese_context = match next {
+                    None => true,
+                    Some(n) if is_han(n) => true,
+                    Some(' ') => c != '.' && chars.get(k + 2).is_none_or(|&(_, n)| is_han(n)),
+                    Some(n) => c != '.' && !n.is_ascii_punctuation() && !n.is_ascii_digit(),
+                };
+                if chinese_context {
+                    // Swallow one following space: “你好, 世界” → “你好，世界”.
+                    let end = if next == Some(' ') {
+                        end_of(k + 2)
+                    } else {
+                        end_of(k + 1)
+                    };
+                    if let Some(f) = cx.at_body(
+                        Rule::Punctuation,
+                        at(i)..at(end_of(k + 1)),
+                        format!("half-width `{c}` in Chinese text"),
+                    ) {
+                        f.help(format!("write the full-width `{fw}`"))
+                            .fix(base + at(i)..base + at(end), fw.to_string());
+                    }
+                }
+            }
+        }
+        k += 1;
+    }
+}
+
+/// Straight `"…"` around Chinese text → “…”.
+fn straight_quotes(cx: &mut Cx, prose: &Prose, range: Range<usize>) {
+    let base = cx.post().body_offset;
+    let text = &prose.body[range.clone()];
+    let quotes: Vec<usize> = text.match_indices('"').map(|(i, _)| i).collect();
+    if !quotes.len().is_multiple_of(2) {
+        return;
+    }
+    for pair in quotes.chunks(2) {
+        let (open, close) = (pair[0], pair[1]);
+        let inner = &text[open + 1..close];
+        if inner.chars().any(is_han) {
+            let span = range.start + open..range.start + close + 1;
+            if let Some(f) = cx.at_body(
+                Rule::Punctuation,
+                span.clone(),
+                "straight quotes `\"` around Chinese text".into(),
+            ) {
+                f.help("use Chinese quotes “…”")
+                    .fix(base + span.start..base + span.end, format!("“{inner}”"));
+            }
+        }
+    }
+}
+
+/// Unbalanced “” （） 《》 【】 「」 『』 in a paragraph, and mixed “” / 「」 quotes.
+fn balance(cx: &mut Cx, prose: &Prose) {
+    let mut start = 0;
+    while start < prose.segments.len() {
+        let block = prose.segments[start].block;
+        let end = start
+            + prose.segments[start..]
+                .iter()
+                .take_while(|s| s.block == block)
+                .count();
+        let mut stack: Vec<(char, usize)> = Vec::new();
+        let mut problems: Vec<(usize, char, String)> = Vec::new();
+        let (mut curly, mut corner) = (None, None);
+        for seg in &prose.segments[start..end] {
+            for (i, c) in prose.text(seg).char_indices() {
+                let at = seg.range.start + i;
+                if c == '“' {
+                    curly.get_or_insert(at);
+                }
+                if c == '「' {
+                    corner.get_or_insert(at);
+                }
+                if let Some(&(_, close)) = PAIRS.iter().find(|(o, _)| *o == c) {
+                    stack.push((close, at));
+                } else if PAIRS.iter().any(|(_, cl)| *cl == c) {
+                    if stack.last().is_some_and(|&(expected, _)| expected == c) {
+                        stack.pop();
+                    } else if let Some(pos) = stack.iter().rposition(|&(expected, _)| expected == c)
+                    {
+                        // Something opened after the match was never closed.
+                        for (expected, at) in stack.drain(pos + 1..) {
+                            let open = PAIRS.iter().find(|p| p.1 == expected).map_or(' ', |p| p.0);
+                            problems.push((
+                                at,
+                                open,
+                                format!("`{open}` is never closed (expected `{expected}`)"),
+                            ));
+                        }
+                        stack.pop();
+                    } else {
+                        problems.push((at, c, format!("`{c}` closes nothing")));
+                    }
+                }
+            }
+        }
+        for (expected, at) in stack {
+            let open = PAIRS.iter().find(|p| p.1 == expected).map_or(' ', |p| p.0);
+            problems.push((
+                at,
+                open,
+                format!("`{open}` is never closed (expected `{expected}`)"),
+            ));
+        }
+        if let (Some(_), Some(at)) = (curly, corner) {
+            problems.push((
+                at,
+                '「',
+                "mixed quote styles: this paragraph uses both “” and 「」".into(),
+            ));
+        }
+        for (at, c, message) in problems {
+            if let Some(f) = cx.at_body(Rule::Punctuation, at..at + c.len_utf8(), message) {
+                f.help("pair every opening mark with its closing mark, in one style per paragraph");
+            }
+        }
+        start = end;
+    }
+}

@@ -1,0 +1,270 @@
+//! One test per rule outside the corpora: front matter, lengths, covers, images,
+//! site word lists and known identifiers. Positions are asserted exactly.
+
+mod check_support;
+use check_support::*;
+
+fn only<'a>(
+    diags: &'a [wxpress::diagnostic::Diagnostic],
+    rule: &str,
+) -> Vec<&'a wxpress::diagnostic::Diagnostic> {
+    diags.iter().filter(|d| d.rule == rule).collect()
+}
+
+#[test]
+fn title_api_limit_and_width() {
+    let site = TestSite::new("");
+    let long = "长".repeat(65);
+    site.post(
+        "a.md",
+        &format!(
+            "+++\ntitle = \"{long}\"\nsummary = \"摘要\"\ncover = \"cover.png\"\n+++\n正文。\n"
+        ),
+    );
+    let d = site.check("a.md");
+    assert_eq!(
+        positions(&d, &["title-api-limit", "title-length"]),
+        ["2:9 title-api-limit", "2:9 title-length"]
+    );
+    assert!(
+        only(&d, "title-api-limit")[0]
+            .message
+            .contains("65 characters"),
+        "{d:#?}"
+    );
+    assert!(
+        only(&d, "title-length")[0].message.contains("65 wide"),
+        "{d:#?}"
+    );
+
+    // 12.5 wide: within the default 14.
+    site.post("b.md", "+++\ntitle = \"Rust 入门指南：从零开始学\"\nsummary = \"摘要\"\ncover = \"cover.png\"\n+++\n正文。\n");
+    assert!(site.check("b.md").is_empty());
+}
+
+#[test]
+fn summary_missing_long_and_over_the_api_limit() {
+    let site = TestSite::new("[check]\nsummary_max = 10\n");
+    site.post(
+        "none.md",
+        "+++\ntitle = \"标题\"\ncover = \"cover.png\"\n+++\n正文。\n",
+    );
+    let d = site.check("none.md");
+    assert_eq!(positions(&d, &[]), ["2:1 summary-length"]);
+    assert!(d[0].message.contains("54 characters"));
+
+    site.post(
+        "long.md",
+        &format!(
+            "+++\ntitle = \"标题\"\nsummary = \"{}\"\ncover = \"cover.png\"\n+++\n正文。\n",
+            "字".repeat(11)
+        ),
+    );
+    let d = site.check("long.md");
+    assert_eq!(positions(&d, &[]), ["3:11 summary-length"]);
+    assert!(!d[0].is_error());
+
+    site.post(
+        "api.md",
+        &format!(
+            "+++\ntitle = \"标题\"\nsummary = \"{}\"\ncover = \"cover.png\"\n+++\n正文。\n",
+            "字".repeat(121)
+        ),
+    );
+    let d = site.check("api.md");
+    assert_eq!(positions(&d, &[]), ["3:11 summary-length"]);
+    assert!(
+        d[0].is_error() && d[0].message.contains("121 characters"),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn body_length_gives_reading_time() {
+    let site = TestSite::new("[check]\nbody_max = 100\n");
+    site.post("a.md", &post_with_body(&"这是一段很长的文字。".repeat(50)));
+    let d = site.check("a.md");
+    assert_eq!(positions(&d, &[]), ["7:1 body-length"]);
+    assert!(
+        d[0].message.contains("500 characters") && d[0].message.contains("2 minutes"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn content_size_counts_the_rendered_html() {
+    let site = TestSite::new("");
+    let body = "| 甲 | 乙 |\n| --- | --- |\n".to_string() + &"| 一 | 二 |\n".repeat(400);
+    site.post("a.md", &post_with_body(&body));
+    let d = site.check("a.md");
+    let size = only(&d, "content-size");
+    assert_eq!(size.len(), 1, "{d:#?}");
+    assert_eq!((size[0].line, size[0].column), (1, 1));
+    assert!(
+        size[0].message.contains("20000 characters"),
+        "{}",
+        size[0].message
+    );
+}
+
+#[test]
+fn covers_missing_wrong_shape_or_format() {
+    let site = TestSite::new("");
+    site.post(
+        "none.md",
+        "+++\ntitle = \"标题\"\nsummary = \"摘要\"\n+++\n正文。\n",
+    );
+    assert_eq!(
+        positions(&site.check("none.md"), &[]),
+        ["1:1 cover-missing"]
+    );
+
+    site.post(
+        "gone.md",
+        "+++\ntitle = \"标题\"\nsummary = \"摘要\"\ncover = \"nope.jpg\"\n+++\n正文。\n",
+    );
+    let d = site.check("gone.md");
+    assert_eq!(positions(&d, &[]), ["4:9 cover-missing"]);
+    assert!(
+        d[0].message.contains("content/notes/nope.jpg"),
+        "{}",
+        d[0].message
+    );
+
+    site.png("content/notes/square.png", 500, 500);
+    site.post(
+        "square.md",
+        "+++\ntitle = \"标题\"\nsummary = \"摘要\"\ncover = \"square.png\"\n+++\n正文。\n",
+    );
+    let d = site.check("square.md");
+    assert_eq!(positions(&d, &[]), ["4:9 cover-image"]);
+    assert!(d[0].message.contains("500×500"));
+    // A square cover is right for a secondary article.
+    site.post("second.md", "+++\ntitle = \"标题\"\nsummary = \"摘要\"\ncover = \"square.png\"\nposition = 2\n+++\n正文。\n");
+    assert!(site.check("second.md").is_empty());
+
+    site.png("content/notes/c.gif", 940, 400);
+    site.post(
+        "gif.md",
+        "+++\ntitle = \"标题\"\nsummary = \"摘要\"\ncover = \"c.gif\"\n+++\n正文。\n",
+    );
+    let d = site.check("gif.md");
+    assert_eq!(positions(&d, &[]), ["4:9 cover-image"]);
+    assert!(d[0].message.contains("not a jpg or png"));
+}
+
+#[test]
+fn body_images_too_large_wrong_format_or_missing() {
+    let site = TestSite::new("");
+    site.png_sized("content/notes/big.png", 800, 600, 1024 * 1024 + 1);
+    site.png("content/notes/anim.gif", 10, 10);
+    site.post(
+        "a.md",
+        &post_with_body("图一：![大图](big.png)\n\n![动图](anim.gif)\n\n![没有](missing.png)\n"),
+    );
+    let d = site.check("a.md");
+    assert_eq!(
+        positions(&d, &["image-too-large", "image-missing"]),
+        [
+            "7:4 image-too-large",
+            "9:1 image-too-large",
+            "11:1 image-missing"
+        ],
+        "{d:#?}"
+    );
+    assert!(d.iter().any(|x| x.message.contains("1024 KB")), "{d:#?}");
+}
+
+#[test]
+fn sensitive_words_come_from_site_files() {
+    let site = TestSite::new("[check.words]\nsensitive_files = [\"words/s.txt\"]\n");
+    std::fs::create_dir_all(site.root().join("words")).unwrap();
+    std::fs::write(site.root().join("words/s.txt"), "# 注释\n代开发票\n").unwrap();
+    site.post("a.md", &post_with_body("可以代开发票。\n"));
+    let d = site.check("a.md");
+    assert_eq!(positions(&d, &[]), ["7:3 sensitive-word"]);
+    assert!(d[0].is_error() && d[0].message.contains("words/s.txt"));
+
+    let broken = TestSite::new("[check.words]\nsensitive_files = [\"words/none.txt\"]\n");
+    let errors = wxpress::site::Site::load(broken.root()).err().unwrap();
+    assert!(
+        errors[0]
+            .message
+            .contains("cannot read sensitive-word file `words/none.txt`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn site_banned_allow_and_typos() {
+    let site = TestSite::new(
+        "[check.words]\nbanned = [\"包邮\"]\nallow = [\"最佳男主角\"]\n[check.typos]\n\"微信公重号\" = \"微信公众号\"\ncolour = \"color\"\n",
+    );
+    site.post(
+        "a.md",
+        &post_with_body("全场包邮。他获得最佳男主角。关注微信公重号，the colour is red.\n"),
+    );
+    let d = site.check("a.md");
+    assert_eq!(
+        positions(&d, &[]),
+        ["7:3 banned-ad", "7:17 typo", "7:27 typo"],
+        "{d:#?}"
+    );
+    assert!(d[0].message.contains("this site's banned list"));
+    assert_eq!(d[1].suggestion.as_deref(), Some("write `微信公众号`"));
+}
+
+#[test]
+fn known_identifiers_spelled_wrong() {
+    let site = TestSite::new("[check]\nknown = [\"hello@wxpress.dev\", \"https://wxpress.dev\"]\n");
+    site.post(
+        "a.md",
+        &post_with_body("来信请寄 helo@wxpress.dev，官网是 https://wxpress.dev 。\n\n见 [官网](https://wxpres.dev/blog)。\n"),
+    );
+    let d = site.check("a.md");
+    assert_eq!(positions(&d, &["typo"]), ["7:6 typo", "9:8 typo"], "{d:#?}");
+    assert!(d[0]
+        .message
+        .contains("`helo@wxpress.dev` looks like a mis-spelling of `hello@wxpress.dev`"));
+}
+
+#[test]
+fn clickbait_only_in_titles() {
+    let site = TestSite::new("");
+    site.post("a.md", "+++\ntitle = \"刚刚，重磅发布\"\nsummary = \"摘要\"\ncover = \"cover.png\"\n+++\n我刚刚到家。\n");
+    assert_eq!(
+        positions(&site.check("a.md"), &[]),
+        ["2:10 clickbait-title", "2:13 clickbait-title"]
+    );
+}
+
+#[test]
+fn unknown_rule_ids_are_errors_with_did_you_mean() {
+    // In config.toml.
+    let bad = TestSite::new("[check.rules]\ntypos = \"off\"\n");
+    let errors = wxpress::site::Site::load(bad.root()).err().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].to_string(), "config.toml:8:9: error[config]: unknown rule `typos` in [check.rules]\n  help: did you mean `typo`?");
+    let strict = TestSite::new("[check.rules]\nimage-missing = \"off\"\n");
+    let errors = wxpress::site::Site::load(strict.root()).err().unwrap();
+    assert!(
+        errors[0].message.contains("cannot be relaxed"),
+        "{errors:?}"
+    );
+
+    // In front matter and in an ignore comment.
+    let site = TestSite::new("");
+    site.post("a.md", "+++\ntitle = \"标题\"\nsummary = \"摘要\"\ncover = \"cover.png\"\ncheck.off = [\"banned_ad\"]\n+++\n<!-- wxpress-ignore spaceing -->\n正文。\n");
+    let d = site.check("a.md");
+    assert_eq!(
+        positions(&d, &[]),
+        ["5:15 front-matter", "7:1 front-matter"],
+        "{d:#?}"
+    );
+    assert_eq!(
+        d[0].suggestion.as_deref(),
+        Some("did you mean `banned-ad`?")
+    );
+    assert_eq!(d[1].suggestion.as_deref(), Some("did you mean `spacing`?"));
+}
