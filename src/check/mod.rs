@@ -53,6 +53,10 @@ pub enum Rule {
     CoverImage,
     ImageMissing,
     ImageTooLarge,
+    ScheduleOverfull,
+    ScheduleQuota,
+    ScheduleSlot,
+    SchedulePast,
 }
 
 /// Who reports a rule: the checker itself, or an earlier stage (loading the post or
@@ -192,6 +196,30 @@ pub const RULES: &[RuleInfo] = &[
         Error,
         "a body image over 1 MB or not jpg/png",
     ),
+    info(
+        Rule::ScheduleOverfull,
+        "schedule-overfull",
+        Error,
+        "more than 8 articles in one push",
+    ),
+    info(
+        Rule::ScheduleQuota,
+        "schedule-quota",
+        Error,
+        "broadcast pushes beyond the account's quota",
+    ),
+    info(
+        Rule::ScheduleSlot,
+        "schedule-slot",
+        Warning,
+        "a push outside [schedule] slots",
+    ),
+    info(
+        Rule::SchedulePast,
+        "schedule-past",
+        Warning,
+        "scheduled in the past, not in the ledger, beyond grace",
+    ),
 ];
 
 const fn info(rule: Rule, id: &'static str, default: Severity, about: &'static str) -> RuleInfo {
@@ -313,6 +341,43 @@ impl Checker {
     pub fn level(&self, rule: Rule) -> Option<Severity> {
         self.levels[rule as usize]
     }
+}
+
+/// The rules about the site's calendar (`schedule-*`), which look at all posts and
+/// the publish ledger at once, with the site's severities and each post's
+/// `check.off` applied. `now` decides what is past.
+pub fn check_schedule(site: &Site, posts: &[Post], now: &jiff::Timestamp) -> Vec<Diagnostic> {
+    let ledger_path = crate::publish::ledger::path(&site.root);
+    let ledger = match crate::publish::ledger::LedgerView::read(&ledger_path) {
+        Ok(view) => view,
+        Err(e) => {
+            let file = crate::content::relative_path(&site.root, &ledger_path);
+            return vec![Diagnostic::error(
+                file,
+                crate::diagnostic::Pos::START,
+                "schedule-past",
+                format!("cannot read the publish ledger: {e}"),
+            )
+            .with_suggestion(
+                "restore .wxpress/ledger.jsonl from git; it records what was published",
+            )];
+        }
+    };
+    let off: std::collections::HashMap<&str, &[String]> = posts
+        .iter()
+        .map(|p| (p.source.as_str(), p.meta.check_off.as_slice()))
+        .collect();
+    crate::schedule::schedule_diagnostics(&site.config, posts, &ledger, now)
+        .into_iter()
+        .filter_map(|mut d| {
+            let rule = Rule::from_id(&d.rule)?;
+            d.severity = site.checker.level(rule)?;
+            let silenced = off
+                .get(d.file.as_str())
+                .is_some_and(|ids| ids.iter().any(|id| *id == d.rule));
+            (!silenced).then_some(d)
+        })
+        .collect()
 }
 
 /// The entry point `build` calls: every diagnostic the checks raise for one post.

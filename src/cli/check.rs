@@ -56,12 +56,15 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let (posts, load_diags) = content::load_all(root, &site.config);
+    // The calendar rules need every post (a push is several posts); report only the selected.
+    let schedule_diags = wxpress::check::check_schedule(&site, &posts, &jiff::Timestamp::now());
     let mut posts: Vec<Post> = posts
         .into_iter()
         .filter(|p| in_selection(&p.path))
         .collect();
     let mut diags: Vec<Diagnostic> = load_diags
         .into_iter()
+        .chain(schedule_diags)
         .filter(|d| in_selection(&root.join(&d.file)))
         .collect();
 
