@@ -374,7 +374,7 @@ pub fn check_schedule(site: &Site, posts: &[Post], now: &jiff::Timestamp) -> Vec
             d.severity = site.checker.level(rule)?;
             let silenced = off
                 .get(d.file.as_str())
-                .is_some_and(|ids| ids.iter().any(|id| *id == d.rule));
+                .is_some_and(|ids| ids.contains(&d.rule));
             (!silenced).then_some(d)
         })
         .collect()
