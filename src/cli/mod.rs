@@ -33,11 +33,11 @@ enum Command {
     Init(init::Args),
     Build(build::Args),
     Check(check::Args),
+    Serve(serve::Args),
+    Schedule(schedule::Args),
     Publish(publish::Args),
     Preview(preview::Args),
     Sandbox(sandbox::Args),
-    Serve(serve::Args),
-    Schedule(schedule::Args),
 }
 
 pub fn run() -> ExitCode {
