@@ -367,3 +367,26 @@ fn a_site_that_does_not_load_is_still_served_with_its_errors() {
         .contains("好了")));
     assert!(!get(&server, "/").text().contains("The site does not load"));
 }
+
+#[test]
+fn calendar_problems_show_on_the_post_they_concern() {
+    let dir = site();
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    let config = config.replacen("[site]", "[wechat]\nmode = \"broadcast\"\n\n[site]", 1);
+    write(dir.path(), "config.toml", config);
+    for (slug, at) in [("first-push", "12:00"), ("second-push", "20:30")] {
+        write(
+            dir.path(),
+            &format!("content/tech/{slug}.md"),
+            format!("+++\ntitle = \"{slug}\"\nschedule = \"2099-06-01T{at}:00\"\n+++\n正文。\n"),
+        );
+    }
+    let server = start(dir.path(), false);
+    let second = get(&server, "/post/second-push/").text();
+    assert!(
+        second.contains("schedule-quota"),
+        "one broadcast a day: the second push is over quota"
+    );
+    let first = get(&server, "/post/first-push/").text();
+    assert!(!first.contains("schedule-quota"));
+}

@@ -346,7 +346,11 @@ impl Checker {
 /// The rules about the site's calendar (`schedule-*`), which look at all posts and
 /// the publish ledger at once, with the site's severities and each post's
 /// `check.off` applied. `now` decides what is past.
-pub fn check_schedule(site: &Site, posts: &[Post], now: &jiff::Timestamp) -> Vec<Diagnostic> {
+pub fn check_schedule<P: std::borrow::Borrow<Post>>(
+    site: &Site,
+    posts: &[P],
+    now: &jiff::Timestamp,
+) -> Vec<Diagnostic> {
     let ledger_path = crate::publish::ledger::path(&site.root);
     let ledger = match crate::publish::ledger::LedgerView::read(&ledger_path) {
         Ok(view) => view,
@@ -365,7 +369,10 @@ pub fn check_schedule(site: &Site, posts: &[Post], now: &jiff::Timestamp) -> Vec
     };
     let off: std::collections::HashMap<&str, &[String]> = posts
         .iter()
-        .map(|p| (p.source.as_str(), p.meta.check_off.as_slice()))
+        .map(|p| {
+            let p: &Post = p.borrow();
+            (p.source.as_str(), p.meta.check_off.as_slice())
+        })
         .collect();
     crate::schedule::schedule_diagnostics(&site.config, posts, &ledger, now)
         .into_iter()

@@ -13,6 +13,7 @@ use crate::publish::ledger::{LedgerView, PushState};
 use crate::publish::prepare::ARTICLES_MAX;
 use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 pub const RULE_OVERFULL: &str = "schedule-overfull";
@@ -121,15 +122,15 @@ fn ledger_state(ledger: &LedgerView, source: &str) -> (bool, bool) {
 /// The calendar: every scheduled, non-draft post grouped into pushes by moment
 /// (same instant, one push), pushes in time order, articles ordered by
 /// `position` then path. `mode` is the mode pushes would be sent in.
-pub fn calendar(
+pub fn calendar<P: Borrow<Post>>(
     config: &Config,
     mode: PublishMode,
-    posts: &[Post],
+    posts: &[P],
     ledger: &LedgerView,
     now: &Timestamp,
 ) -> Vec<ScheduledPush> {
     let mut moments: BTreeMap<Timestamp, Vec<&Post>> = BTreeMap::new();
-    for post in posts.iter().filter(|p| !p.meta.draft) {
+    for post in posts.iter().map(Borrow::borrow).filter(|p| !p.meta.draft) {
         if let Some(at) = &post.meta.schedule {
             moments.entry(at.timestamp()).or_default().push(post);
         }
@@ -238,9 +239,9 @@ pub fn next_due(calendar: &[ScheduledPush]) -> Option<Timestamp> {
 /// value: `schedule-overfull` and `schedule-quota` (errors), `schedule-slot` and
 /// `schedule-past` (warnings). Pushes already done are history: only overfull
 /// and slot problems of pushes still to come are worth a word.
-pub fn schedule_diagnostics(
+pub fn schedule_diagnostics<P: Borrow<Post>>(
     config: &Config,
-    posts: &[Post],
+    posts: &[P],
     ledger: &LedgerView,
     now: &Timestamp,
 ) -> Vec<Diagnostic> {
@@ -252,8 +253,18 @@ pub fn schedule_diagnostics(
 
 /// The diagnostics of a calendar already built (so `wxpress schedule` shows the
 /// same problems as `check` without computing twice).
-pub fn diagnostics_for(config: &Config, cal: &[ScheduledPush], posts: &[Post]) -> Vec<Diagnostic> {
-    let by_source: BTreeMap<&str, &Post> = posts.iter().map(|p| (p.source.as_str(), p)).collect();
+pub fn diagnostics_for<P: Borrow<Post>>(
+    config: &Config,
+    cal: &[ScheduledPush],
+    posts: &[P],
+) -> Vec<Diagnostic> {
+    let by_source: BTreeMap<&str, &Post> = posts
+        .iter()
+        .map(|p| {
+            let p: &Post = p.borrow();
+            (p.source.as_str(), p)
+        })
+        .collect();
     let mut out = Vec::new();
     let at_schedule = |source: &str| {
         let post = by_source[source];

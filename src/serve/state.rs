@@ -67,6 +67,8 @@ pub struct Snapshot {
     pub hidden_drafts: BTreeMap<String, PathBuf>,
     /// Slug → the source paths that use it (more than one is an error).
     slugs: HashMap<String, BTreeSet<String>>,
+    /// The calendar rules (`schedule-*`), which depend on all posts together.
+    schedule: Vec<Diagnostic>,
 }
 
 impl Snapshot {
@@ -95,20 +97,41 @@ impl Snapshot {
         )]
     }
 
-    /// The entry's own diagnostics plus slug conflicts.
+    /// The entry's own diagnostics plus slug conflicts and calendar problems.
     pub fn diagnostics(&self, entry: &Entry) -> Vec<Diagnostic> {
         let mut all = entry.diagnostics.clone();
         all.extend(self.conflicts(entry));
+        all.extend(
+            self.schedule
+                .iter()
+                .filter(|d| d.file == entry.source)
+                .cloned(),
+        );
         all
     }
 
     pub fn error_count(&self) -> usize {
         self.site_errors.len()
+            + self.schedule.iter().filter(|d| d.is_error()).count()
             + self
                 .entries
                 .values()
                 .map(|e| e.errors() + self.conflicts(e).len())
                 .sum::<usize>()
+    }
+
+    /// Recomputes the calendar rules after posts changed: cheap next to rendering,
+    /// and a saved `schedule` can change another post's push.
+    fn refresh_schedule(&mut self) {
+        let Some(site) = self.site.clone() else {
+            return;
+        };
+        let posts: Vec<&Post> = self
+            .entries
+            .values()
+            .filter_map(|e| e.post.as_ref())
+            .collect();
+        self.schedule = check::check_schedule(&site, &posts, &jiff::Timestamp::now());
     }
 
     fn insert(&mut self, entry: Entry) {
@@ -308,6 +331,7 @@ impl State {
                 }
             }
         }
+        fresh.refresh_schedule();
         let mut snap = self.write();
         fresh.generation = snap.generation + 1;
         *snap = fresh;
@@ -403,6 +427,7 @@ impl State {
             sources.push(source);
         }
         slugs.append(&mut notify_only);
+        snap.refresh_schedule();
         snap.generation += 1;
         Reload {
             generation: snap.generation,
