@@ -25,6 +25,8 @@ author = "编辑部"
 [[columns]]
 name = "技术笔记"
 slug = "tech"
+# Checks require a cover; the tech posts use the column's.
+cover = "/static/covers/life.png"
 
 [[columns]]
 name = "生活方式"
