@@ -108,7 +108,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
             (output, fingerprint)
         })
         .collect();
-    let manifest = manifest(&site, &rendered, &outputs);
+    let manifest = manifest(&site, &written, &covers, &outputs);
     let json = serde_json::to_string_pretty(&manifest).expect("the manifest serializes") + "\n";
     output::write(&opts.out, &outputs, &json, &old_fingerprints(&opts.out)).map_err(|e| {
         vec![Diagnostic::error(
@@ -127,12 +127,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     })
 }
 
-fn manifest(site: &Site, rendered: &[Rendered], outputs: &[(PostOutput, String)]) -> Manifest {
-    let posts = rendered
+/// `written`, `covers` and `outputs` are parallel: the posts that have output.
+fn manifest(
+    site: &Site,
+    written: &[&Rendered],
+    covers: &[Option<String>],
+    outputs: &[(PostOutput, String)],
+) -> Manifest {
+    let posts = written
         .iter()
-        .filter(|r| r.article.is_some())
+        .zip(covers)
         .zip(outputs)
-        .filter_map(|(r, (_, fingerprint))| {
+        .filter_map(|((r, cover), (_, fingerprint))| {
             let article = r.article.as_ref()?;
             let meta = &r.post.meta;
             Some(ManifestPost {
@@ -153,7 +159,7 @@ fn manifest(site: &Site, rendered: &[Rendered], outputs: &[(PostOutput, String)]
                         .iter()
                         .map(|a| format!("{}/{}", r.post.slug, a.name))
                         .collect(),
-                    cover: cover_name(&r.post).map(|c| format!("{}/{c}", r.post.slug)),
+                    cover: cover.as_ref().map(|c| format!("{}/{c}", r.post.slug)),
                 },
                 length: Length {
                     chars: article.html.chars().count(),
