@@ -236,35 +236,22 @@ fn old_fingerprints(out: &Path) -> OldFingerprints {
         .unwrap_or_default()
 }
 
-/// Refuses output folders whose replacement would lose something: the site itself,
-/// a folder holding it, or a non-empty folder wxpress did not create.
+/// The site's own folders, which must never hold the output.
+const SOURCES: &[&str] = &[
+    crate::content::CONTENT_DIR,
+    "themes",
+    "templates",
+    "static",
+    ".wxpress",
+    ".git",
+];
+
+/// Refuses output folders whose replacement would lose something (see [`output`]).
 fn check_out_dir(root: &Path, out: &Path) -> Result<(), Vec<Diagnostic>> {
-    let shown = relative_path(root, out);
-    let refuse = |why: String| {
-        Err(vec![Diagnostic::error(
-            shown.clone(),
-            Pos::START,
-            "build",
-            why,
-        )
-        .with_suggestion("choose another --out folder, e.g. public/")])
-    };
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (abs(root), abs(out));
-    if root_abs.starts_with(&out_abs) {
-        return refuse(format!(
-            "the output folder {} contains the site itself",
-            out.display()
-        ));
-    }
-    if out.is_dir()
-        && !out.join(MANIFEST).is_file()
-        && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some())
-    {
-        return refuse(format!("{} is not empty and was not made by wxpress (it has no {MANIFEST}); it would be replaced", out.display()));
-    }
-    if out_abs.starts_with(root_abs.join(crate::content::CONTENT_DIR)) {
-        return refuse("the output folder is inside content/".into());
-    }
-    Ok(())
+    output::check_target(root, out, SOURCES).map_err(|output::Refused(why)| {
+        vec![
+            Diagnostic::error(relative_path(root, out), Pos::START, "build", why)
+                .with_suggestion("choose another --out folder, e.g. public/; nothing was written"),
+        ]
+    })
 }

@@ -1,16 +1,30 @@
-//! Writing `public/` atomically, and cheaply when little changed.
+//! Writing `public/`: only into a folder wxpress owns, atomically, and cheaply
+//! when little changed.
 //!
-//! The new output is assembled in a temporary folder beside `public/` and swapped
-//! in with two renames, so a failed run leaves the old output as it was. Creating
-//! and deleting tens of thousands of files dominates a large build on ordinary
-//! disks, so a post whose output is unchanged since the last build (same
-//! fingerprint in the old manifest) has its folder moved into the new output
-//! instead of being written again; on an error the moved folders go back.
+//! What wxpress promises about the output folder:
+//! - It replaces a folder only if that folder carries its [`MARKER`] (written when
+//!   wxpress created it) or is empty; a file is never replaced, and a folder that
+//!   holds the site or lies inside its sources is refused. Paths are normalised,
+//!   symlinks resolved, before any of these comparisons.
+//! - Nothing outside the output folder is moved or deleted, except wxpress's own
+//!   temporary folders beside it (`.public.new-*`), which carry the marker too.
+//! - A run killed at any instant leaves either the old output or the new one,
+//!   whole. The new tree is assembled beside the old one; a post whose output is
+//!   unchanged (same fingerprint in the old manifest) gets its files *linked from*
+//!   the old tree, which is never moved or changed; the two trees are then
+//!   exchanged in one atomic `renameat2(RENAME_EXCHANGE)` on Linux.
+//! - Output files are copies, never links to the writer's sources: editing a file
+//!   in `public/` (an image optimiser, say) cannot change a post's image.
 
 use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// The file that marks a folder as wxpress's output.
+pub const MARKER: &str = ".wxpress-output";
+const MARKER_TEXT: &str =
+    "This folder is written by `wxpress build` and replaced whole on every build.\n";
 
 /// One post's output folder. It borrows the rendered texts: a large site's
 /// articles and pages are most of a build's memory, so they are never copied.
@@ -24,7 +38,8 @@ pub enum OutputFile<'a> {
         name: &'a str,
         text: &'a str,
     },
-    /// A file copied from the site (an image): hard-linked where the disk allows.
+    /// A file copied from the site (an image). The path is already confined to
+    /// the site by `content::resolve_in_site`.
     Copy {
         name: &'a str,
         from: &'a Path,
@@ -57,7 +72,105 @@ impl PostOutput<'_> {
 /// Fingerprints of the posts in the existing output, from its manifest.
 pub type OldFingerprints = std::collections::HashMap<String, String>;
 
-/// Writes `posts` and the manifest into `out`, replacing it atomically.
+/// Why `--out` cannot be used; nothing was touched.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+/// Refuses output folders whose replacement would lose something. `sources` are
+/// the site's own folders (content, themes, …) that must not hold the output.
+pub fn check_target(root: &Path, out: &Path, sources: &[&str]) -> Result<(), Refused> {
+    let shown = out.display();
+    let refuse = |why: String| Err(Refused(why));
+    if let Ok(meta) = std::fs::symlink_metadata(out) {
+        if meta.file_type().is_symlink() {
+            return refuse(format!(
+                "{shown} is a symlink; give the folder it points to, so that wxpress replaces that and not the link"
+            ));
+        }
+        if !meta.is_dir() {
+            return refuse(format!(
+                "{shown} is a file, not a folder; wxpress never replaces a file"
+            ));
+        }
+    }
+    let (root_real, out_real) = (real_path(root), real_path(out));
+    if root_real.starts_with(&out_real) {
+        return refuse(format!(
+            "the output folder {shown} contains the site itself"
+        ));
+    }
+    for source in sources {
+        if out_real.starts_with(root_real.join(source)) {
+            return refuse(format!(
+                "the output folder {shown} is inside the site's {source}/ folder"
+            ));
+        }
+    }
+    if out.is_dir() && !owned(out) {
+        return refuse(format!(
+            "{shown} is not empty and was not made by wxpress (it has no {MARKER}); it would be replaced"
+        ));
+    }
+    Ok(())
+}
+
+/// Empty, marked, or the output of wxpress 0.1 (which wrote no marker): its
+/// manifest names wxpress as generator and the folder holds nothing else than
+/// that manifest and the post folders it lists.
+fn owned(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() || dir.join(MARKER).is_file() {
+        return true;
+    }
+    #[derive(serde::Deserialize)]
+    struct Legacy {
+        generator: String,
+        posts: Vec<LegacyPost>,
+    }
+    #[derive(serde::Deserialize)]
+    struct LegacyPost {
+        slug: String,
+    }
+    let Some(legacy) = std::fs::read_to_string(dir.join(crate::build::MANIFEST))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Legacy>(&text).ok())
+    else {
+        return false;
+    };
+    legacy.generator.starts_with("wxpress ")
+        && names.iter().all(|name| {
+            name == crate::build::MANIFEST || legacy.posts.iter().any(|p| &p.slug == name)
+        })
+}
+
+/// `path` with symlinks resolved as far as it exists, and the rest normalised
+/// lexically: what containment checks must compare.
+fn real_path(path: &Path) -> PathBuf {
+    let abs = crate::content::paths::absolute(path);
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// Writes `posts` and the manifest into `out`, replacing it atomically. The
+/// caller has checked `out` with [`check_target`].
 pub fn write(
     out: &Path,
     posts: &[(PostOutput, String)],
@@ -76,38 +189,32 @@ pub fn write(
     let tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(&parent)?;
+    std::fs::write(tmp.path().join(MARKER), MARKER_TEXT)?;
 
-    let results: Vec<io::Result<bool>> = posts
+    posts
         .par_iter()
         .map(|(post, fingerprint)| {
             let target = tmp.path().join(post.slug);
             let previous = out.join(post.slug);
             if old.get(post.slug) == Some(fingerprint) && same_texts(&previous, post) {
-                std::fs::rename(&previous, &target)?;
-                return Ok(true);
+                link_post(&previous, &target, post)
+            } else {
+                write_post(&target, post)
             }
-            write_post(&target, post).map(|()| false)
         })
-        .collect();
-    let moved: Vec<&str> = posts
-        .iter()
-        .zip(&results)
-        .filter(|(_, r)| matches!(r, Ok(true)))
-        .map(|((p, _), _)| p.slug)
-        .collect();
-    let outcome = results
-        .into_iter()
-        .collect::<io::Result<Vec<bool>>>()
-        .and_then(|_| std::fs::write(tmp.path().join(crate::build::MANIFEST), manifest))
-        .and_then(|()| swap(out, &parent, &name, tmp.path()));
-    if let Err(e) = outcome {
-        // Put reused folders back where they were; `tmp` is removed on drop.
-        for slug in moved {
-            let _ = std::fs::rename(tmp.path().join(slug), out.join(slug));
-        }
-        return Err(e);
+        .collect::<io::Result<()>>()?;
+    // The manifest last: a new tree with a manifest is complete.
+    std::fs::write(tmp.path().join(crate::build::MANIFEST), manifest)?;
+    if out.exists() {
+        // Mark an unmarked (empty or 0.1) output, so that if this run dies after
+        // the exchange, the next one recognises the old tree as its own leftover.
+        std::fs::write(out.join(MARKER), MARKER_TEXT)?;
+        exchange(tmp.path(), out)?;
+        // `tmp` now holds the old output and is removed on drop.
+    } else {
+        std::fs::rename(tmp.path(), out)?;
+        let _ = tmp.keep();
     }
-    let _ = tmp.keep();
     Ok(())
 }
 
@@ -123,47 +230,96 @@ fn same_texts(dir: &Path, post: &PostOutput) -> bool {
 }
 
 fn write_post(dir: &Path, post: &PostOutput) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    std::fs::create_dir(dir)?;
     for file in &post.files {
         match file {
             OutputFile::Text { name, text } => std::fs::write(dir.join(name), text)?,
             OutputFile::Copy { name, from } => {
-                let to = dir.join(name);
-                if std::fs::hard_link(from, &to).is_err() {
-                    std::fs::copy(from, &to)?;
-                }
+                std::fs::copy(from, dir.join(name))?;
             }
         }
     }
     Ok(())
 }
 
-/// Moves `new` into place at `out`; the old output goes aside and is deleted.
-fn swap(out: &Path, parent: &Path, name: &str, new: &Path) -> io::Result<()> {
-    if !out.exists() {
-        return std::fs::rename(new, out);
+/// An unchanged post: its files hard-linked from the old output (both are
+/// wxpress's outputs), which stays untouched until the exchange. A file that is
+/// still a hard link to its source (as wxpress 0.1 made them) is copied afresh.
+fn link_post(previous: &Path, dir: &Path, post: &PostOutput) -> io::Result<()> {
+    std::fs::create_dir(dir)?;
+    for file in &post.files {
+        let (name, source) = match file {
+            OutputFile::Text { name, .. } => (*name, None),
+            OutputFile::Copy { name, from } => (*name, Some(*from)),
+        };
+        let (old, new) = (previous.join(name), dir.join(name));
+        if let Some(source) = source.filter(|source| same_file(source, &old)) {
+            std::fs::copy(source, &new)?;
+        } else if std::fs::hard_link(&old, &new).is_err() {
+            std::fs::copy(&old, &new)?;
+        }
     }
-    let old = tempfile::Builder::new()
-        .prefix(&format!(".{name}.old-"))
-        .tempdir_in(parent)?
-        .keep();
-    // rename() cannot replace a non-empty folder: move the old one aside first.
-    std::fs::remove_dir(&old)?;
-    std::fs::rename(out, &old)?;
-    if let Err(e) = std::fs::rename(new, out) {
-        let _ = std::fs::rename(&old, out);
-        return Err(e);
-    }
-    std::fs::remove_dir_all(&old)
+    Ok(())
 }
 
-/// Temporary folders of a run that was killed: never part of the output.
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Swaps two folders in one step, so that `b` always exists. Where the file
+/// system cannot (not Linux, or no RENAME_EXCHANGE), two renames, with a short
+/// window in which `b` is missing but both trees exist beside it.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let aside = swap_aside(a);
+    std::fs::rename(b, &aside)?;
+    if let Err(e) = std::fs::rename(a, b) {
+        let _ = std::fs::rename(&aside, b);
+        return Err(e);
+    }
+    std::fs::rename(&aside, a)
+}
+
+/// Where the two-rename fallback of [`exchange`] keeps the old tree meanwhile.
+fn swap_aside(new_tree: &Path) -> PathBuf {
+    let mut name = new_tree.file_name().unwrap_or_default().to_os_string();
+    name.push(SWAP_SUFFIX);
+    new_tree.with_file_name(name)
+}
+const SWAP_SUFFIX: &str = ".swap";
+
+/// Temporary folders of a run that was killed: never part of the output, and
+/// removed only if they carry the marker, so a stranger's folder of that name
+/// survives. An old tree set aside by the two-rename fallback is put back first
+/// when the run died before the new one took its place.
 fn remove_leftovers(parent: &Path, name: &str) {
-    let prefixes = [format!(".{name}.new-"), format!(".{name}.old-")];
+    let prefix = format!(".{name}.new-");
+    let out = parent.join(name);
     for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        let path = entry.path();
+        if !(file_name.starts_with(&prefix)
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+            && path.join(MARKER).is_file())
+        {
+            continue;
+        }
+        if file_name.ends_with(SWAP_SUFFIX) && !out.exists() {
+            let _ = std::fs::rename(&path, &out);
+        } else {
+            let _ = std::fs::remove_dir_all(path);
         }
     }
 }
@@ -184,29 +340,42 @@ mod tests {
         (post, fp)
     }
 
+    fn fingerprints(posts: &[(PostOutput, String)]) -> OldFingerprints {
+        posts
+            .iter()
+            .map(|(p, f)| (p.slug.to_string(), f.clone()))
+            .collect()
+    }
+
+    fn inode(p: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap())
+    }
+
     #[test]
-    fn unchanged_posts_are_moved_and_changed_ones_rewritten() {
+    fn unchanged_posts_are_linked_from_the_old_tree_and_changed_ones_rewritten() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let first = [post("a", "甲"), post("b", "乙")];
         write(&out, &first, "{}", &OldFingerprints::new()).unwrap();
-        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
         let a_before = inode(&out.join("a/article.html"));
 
-        let old: OldFingerprints = first
-            .iter()
-            .map(|(p, f)| (p.slug.to_string(), f.clone()))
-            .collect();
-        write(&out, &[post("a", "甲"), post("b", "乙二")], "{}", &old).unwrap();
+        write(
+            &out,
+            &[post("a", "甲"), post("b", "乙二")],
+            "{}",
+            &fingerprints(&first),
+        )
+        .unwrap();
         assert_eq!(
             inode(&out.join("a/article.html")),
             a_before,
-            "unchanged: moved, not rewritten"
+            "unchanged: linked, not rewritten"
         );
         assert_eq!(
             std::fs::read_to_string(out.join("b/article.html")).unwrap(),
             "乙二"
         );
+        assert!(out.join(MARKER).is_file());
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -221,11 +390,7 @@ mod tests {
         let first = [post("a", "原文")];
         write(&out, &first, "{}", &OldFingerprints::new()).unwrap();
         std::fs::write(out.join("a/article.html"), "手改过的").unwrap();
-        let old: OldFingerprints = first
-            .iter()
-            .map(|(p, f)| (p.slug.to_string(), f.clone()))
-            .collect();
-        write(&out, &[post("a", "原文")], "{}", &old).unwrap();
+        write(&out, &[post("a", "原文")], "{}", &fingerprints(&first)).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/article.html")).unwrap(),
             "原文"
@@ -233,9 +398,37 @@ mod tests {
     }
 
     #[test]
-    fn leftovers_of_a_killed_run_are_removed() {
+    fn copied_files_are_copies_not_links_to_the_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("a.png");
+        std::fs::write(&source, "png").unwrap();
+        let out = dir.path().join("public");
+        let files = || PostOutput {
+            slug: "a",
+            files: vec![OutputFile::Copy {
+                name: "a.png",
+                from: &source,
+            }],
+        };
+        let first = [(files(), files().fingerprint())];
+        write(&out, &first, "{}", &OldFingerprints::new()).unwrap();
+        assert_ne!(inode(&out.join("a/a.png")), inode(&source));
+
+        // An output of wxpress 0.1 hard-linked to its source is copied afresh.
+        std::fs::remove_file(out.join("a/a.png")).unwrap();
+        std::fs::hard_link(&source, out.join("a/a.png")).unwrap();
+        write(&out, &first, "{}", &fingerprints(&first)).unwrap();
+        assert_ne!(inode(&out.join("a/a.png")), inode(&source));
+        std::fs::write(out.join("a/a.png"), "optimised").unwrap();
+        assert_eq!(std::fs::read_to_string(&source).unwrap(), "png");
+    }
+
+    #[test]
+    fn only_marked_leftovers_of_a_killed_run_are_removed() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(".public.new-abc/x")).unwrap();
+        std::fs::write(dir.path().join(".public.new-abc").join(MARKER), "").unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.new-mine")).unwrap();
         write(
             &dir.path().join("public"),
             &[post("a", "甲")],
@@ -244,5 +437,46 @@ mod tests {
         )
         .unwrap();
         assert!(!dir.path().join(".public.new-abc").exists());
+        assert!(dir.path().join(".public.new-mine").exists(), "not ours");
+    }
+
+    #[test]
+    fn targets_that_would_lose_something_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("proj/site");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        let refused = |out: &Path| check_target(&site, out, &["content"]).is_err();
+
+        assert!(!refused(&site.join("public")), "new folder");
+        assert!(
+            refused(&site.join("../../proj")),
+            "holds the site, unnormalised"
+        );
+        assert!(refused(&site.join("../site/.")), "the site itself");
+        assert!(refused(&site.join("content/out")), "inside the sources");
+
+        let report = dir.path().join("report.txt");
+        std::fs::write(&report, "keep me").unwrap();
+        assert!(refused(&report), "a file");
+
+        let app = dir.path().join("webapp");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(app.join("manifest.json"), r#"{"name":"app"}"#).unwrap();
+        std::fs::write(app.join("index.html"), "app").unwrap();
+        assert!(refused(&app), "someone's manifest.json is no marker");
+
+        std::os::unix::fs::symlink(&app, dir.path().join("link")).unwrap();
+        assert!(refused(&dir.path().join("link")), "a symlink");
+
+        let legacy = dir.path().join("old-public");
+        std::fs::create_dir_all(legacy.join("hello")).unwrap();
+        std::fs::write(
+            legacy.join("manifest.json"),
+            r#"{"generator":"wxpress 0.1.0","posts":[{"slug":"hello"}]}"#,
+        )
+        .unwrap();
+        assert!(!refused(&legacy), "wxpress 0.1's own output");
+        std::fs::write(legacy.join("notes.txt"), "mine").unwrap();
+        assert!(refused(&legacy), "with a file wxpress did not write");
     }
 }

@@ -241,10 +241,15 @@ fn symlinked_image_outside_the_site_is_not_served() {
         "+++\ntitle = \"链接\"\n+++\n\n![x](images/linked.png)\n",
     );
     let server = start(dir.path(), false);
-    // The article does use it (so the 404 comes from the check on the real path).
-    assert!(get(&server, "/post/with-image/article.html")
-        .text()
-        .contains(r#"src="linked.png""#));
+    // The renderer refuses it at the source (so the article never names it), and
+    // the server's own check on the real path refuses it too.
+    let article = get(&server, "/post/with-image/article.html").text();
+    assert!(!article.contains(r#"src="linked.png""#), "{article}");
+    let diagnostics = get(&server, "/post/with-image/live.json").text();
+    assert!(
+        diagnostics.contains("is a symlink to a file outside the site"),
+        "{diagnostics}"
+    );
     assert_eq!(get(&server, "/post/with-image/linked.png").status, 404);
 }
 

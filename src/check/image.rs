@@ -16,13 +16,13 @@ pub fn check(cx: &mut Cx, prose: &Prose, root: &Path) {
         if src.starts_with("http://") || src.starts_with("https://") || src.starts_with("data:") {
             continue;
         }
-        let path = crate::content::resolve_path(root, cx.post().dir(), src);
+        // Missing, outside the site or not a file: the renderer reports those.
+        let Ok(path) = crate::content::resolve_in_site(root, cx.post().dir(), src) else {
+            continue;
+        };
         let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };
-        if !meta.is_file() {
-            continue;
-        }
         if !super::cover::is_jpg_or_png(&path) {
             if let Some(f) = cx.at_body(
                 Rule::ImageTooLarge,

@@ -126,8 +126,10 @@ pub fn read_sensitive_files(
     let mut lists = Vec::new();
     let mut errors = Vec::new();
     for name in files {
-        let path = crate::content::resolve_path(root, root, name);
-        match std::fs::read_to_string(&path) {
+        let read = crate::content::resolve_in_site(root, root, name)
+            .map_err(|problem| problem.message("the file", name))
+            .and_then(|path| std::fs::read_to_string(path).map_err(|e| e.to_string()));
+        match read {
             Ok(text) => lists.push((name.clone(), entries(&text).map(str::to_string).collect())),
             Err(e) => errors.push(
                 Diagnostic::error(crate::config::FILE, Pos::START, "config", format!("cannot read sensitive-word file `{name}`: {e}"))

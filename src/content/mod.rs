@@ -1,9 +1,12 @@
 //! Content: finding posts under `content/` and turning each file into a [`Post`].
 
 pub mod front_matter;
+pub mod paths;
 mod post;
 
-pub use post::{load_post, parse_schedule, relative_path, resolve_path, slug_for, Post, PostMeta};
+pub use paths::{resolve_in_site, resolve_path, PathProblem};
+
+pub use post::{load_post, parse_schedule, relative_path, slug_for, Post, PostMeta};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};
@@ -48,15 +51,28 @@ pub fn load_all(root: &Path, config: &Config) -> (Vec<Post>, Vec<Diagnostic>) {
             Err(errors) => diags.extend(errors),
         }
     }
-    let mut first_by_slug: HashMap<String, String> = HashMap::new();
+    // Case-insensitively: on macOS and Windows `Rust` and `rust` are one folder.
+    let mut first_by_slug: HashMap<String, &Post> = HashMap::new();
     for post in &posts {
-        if let Some(first) = first_by_slug.insert(post.slug.clone(), post.source.clone()) {
+        let key = post.slug.to_ascii_lowercase();
+        if let Some(first) = first_by_slug.insert(key, post) {
+            let case = if first.slug == post.slug {
+                String::new()
+            } else {
+                format!(
+                    " as `{}` (on macOS and Windows the two are one folder)",
+                    first.slug
+                )
+            };
             diags.push(
                 Diagnostic::error(
                     &post.source,
                     Pos::START,
                     "front-matter",
-                    format!("slug `{}` is already used by {first}", post.slug),
+                    format!(
+                        "slug `{}` is already used by {}{case}",
+                        post.slug, first.source
+                    ),
                 )
                 .with_suggestion("rename one of the files; the slug is the file name (or the folder name for index.md)"),
             );

@@ -1,4 +1,5 @@
 use super::front_matter::{self, KeySpan, RawFrontMatter};
+use super::PathProblem;
 use crate::config::Config;
 use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
 use std::collections::BTreeMap;
@@ -56,15 +57,6 @@ impl Post {
 
     pub fn value_pos(&self, key: &str) -> Pos {
         self.keys.get(key).map_or(Pos::START, |k| k.value)
-    }
-}
-
-/// Resolves a path written in a post: relative to the post's folder, or to the site
-/// root when it starts with `/`.
-pub fn resolve_path(root: &Path, post_dir: &Path, written: &str) -> PathBuf {
-    match written.strip_prefix('/') {
-        Some(rooted) => root.join(rooted),
-        None => post_dir.join(written),
     }
 }
 
@@ -130,6 +122,32 @@ pub fn slug_for(path: &Path) -> String {
     stem.into_owned()
 }
 
+/// A slug names a folder in `public/` and a path in the preview's URLs, on
+/// Linux, macOS and Windows alike: so ASCII, none of Windows' reserved names or
+/// characters, no trailing dot or space, and not a file wxpress writes itself.
+fn portable_slug(slug: &str) -> Result<(), &'static str> {
+    const RESERVED: &[&str] = &[
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    ];
+    let device = slug.split('.').next().unwrap_or(slug);
+    if slug.is_empty() {
+        Err("it is empty")
+    } else if !slug.is_ascii() || slug.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        Err("only ASCII letters, digits and punctuation without spaces work everywhere")
+    } else if slug.contains(['<', '>', ':', '"', '/', '\\', '|', '?', '*', '#', '%']) {
+        Err("it contains a character that Windows or a URL cannot take")
+    } else if slug.ends_with('.') || slug.starts_with(['.', '-']) {
+        Err("it starts with `.` or `-`, or ends with `.`")
+    } else if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(device)) {
+        Err("it is a reserved device name on Windows")
+    } else if slug.eq_ignore_ascii_case(crate::build::MANIFEST) {
+        Err("wxpress writes its manifest under that name")
+    } else {
+        Ok(())
+    }
+}
+
 fn validate(
     root: &Path,
     config: &Config,
@@ -160,13 +178,13 @@ fn validate(
             .with_suggestion("add title = \"…\" to the front matter"),
         ),
     }
-    if !post.slug.is_ascii() || post.slug.contains(char::is_whitespace) {
+    if let Err(why) = portable_slug(&post.slug) {
         errors.push(
             Diagnostic::error(
                 file,
                 Pos::START,
                 "front-matter",
-                format!("file name `{}` cannot be used as a slug", post.slug),
+                format!("file name `{}` cannot be used as a slug: {why}", post.slug),
             )
             .with_suggestion(
                 "rename the file with ASCII letters, digits and hyphens, e.g. rust-intro.md",
@@ -253,8 +271,32 @@ fn validate(
             }
         })
     });
-    let dir = post.path.parent().unwrap_or(root).to_path_buf();
-    meta.cover_path = meta.cover.as_deref().map(|c| resolve_path(root, &dir, c));
+    if let Some(cover) = meta.cover.as_deref() {
+        let dir = post.path.parent().unwrap_or(root);
+        meta.cover_path = match super::resolve_in_site(root, dir, cover) {
+            Ok(path) => Some(path),
+            // A missing cover is the `cover-missing` check's to report (it can be
+            // a warning while a post is in progress); it looks at this path.
+            Err(PathProblem::Missing) => Some(super::resolve_path(root, dir, cover)),
+            Err(problem) => {
+                let from = if post.keys.contains_key("cover") {
+                    ""
+                } else {
+                    " (the column's default cover in config.toml)"
+                };
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        post.value_pos("cover"),
+                        "path",
+                        problem.message("cover", cover) + from,
+                    )
+                    .with_suggestion(problem.help()),
+                );
+                None
+            }
+        };
+    }
 
     if let Some(text) = raw.schedule {
         match parse_schedule(&text.0, &config.tz) {
@@ -292,6 +334,27 @@ mod tests {
         assert_eq!(z.timestamp().to_string(), "2026-12-01T12:00:00Z");
         assert!(parse_schedule("下周一", &tz).is_err());
         assert!(parse_schedule("2026-13-01T12:00:00", &tz).is_err());
+    }
+
+    #[test]
+    fn slugs_must_be_portable() {
+        for bad in [
+            "CON",
+            "nul",
+            "com1.txt",
+            "a:b",
+            "a*b",
+            "x.",
+            "manifest.json",
+            "中文",
+            "a b",
+            "-x",
+        ] {
+            assert!(portable_slug(bad).is_err(), "{bad}");
+        }
+        for good in ["rust-intro", "v1.2", "c++", "a_b", "Console", "con-men"] {
+            assert_eq!(portable_slug(good), Ok(()), "{good}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub use markdown::{Footnote, Reference};
 pub use theme::Theme;
 
 use crate::config::Config;
-use crate::content::{resolve_path, Post};
+use crate::content::{resolve_in_site, resolve_path, PathProblem, Post};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -255,7 +255,11 @@ fn resolve_image(
             width: None,
         };
     }
-    let path = resolve_path(root, post.dir(), src);
+    let resolved = resolve_in_site(root, post.dir(), src);
+    let path = match &resolved {
+        Ok(path) => path.clone(),
+        Err(_) => resolve_path(root, post.dir(), src),
+    };
     if let Some(name) = names.get(&path) {
         let width = images
             .iter()
@@ -266,25 +270,43 @@ fn resolve_image(
             width,
         };
     }
-    let width = match imagesize::size(&path) {
-        Ok(size) => Some(size.width as u32),
-        Err(e) => {
-            let (rule, message) = if path.is_file() {
-                (
+    let width = match resolved {
+        Ok(_) => match imagesize::size(&path) {
+            Ok(size) => Some(size.width as u32),
+            Err(e) => {
+                report(problem(
                     "image-too-large",
+                    crate::diagnostic::Severity::Error,
                     format!("cannot read the size of image `{src}`: {e}"),
-                )
-            } else {
-                (
-                    "image-missing",
-                    format!(
-                        "image `{src}` not found (looked at {})",
-                        crate::content::relative_path(root, &path)
-                    ),
-                )
-            };
-            report(problem(rule, crate::diagnostic::Severity::Error, message, "paths are relative to the post's folder, or to the site root when they start with /"));
+                    "save it again as a jpg or png file",
+                ));
+                None
+            }
+        },
+        Err(PathProblem::Missing) => {
+            report(problem(
+                "image-missing",
+                crate::diagnostic::Severity::Error,
+                format!(
+                    "image `{src}` not found (looked at {})",
+                    crate::content::relative_path(root, &path)
+                ),
+                PathProblem::Missing.help(),
+            ));
             None
+        }
+        Err(other) => {
+            // Never copied nor uploaded: leave the article without it.
+            report(problem(
+                "path",
+                crate::diagnostic::Severity::Error,
+                other.message("image", src),
+                other.help(),
+            ));
+            return markdown::ImageOut {
+                src: String::new(),
+                width: None,
+            };
         }
     };
     let name = unique_name(&path, images);

@@ -45,7 +45,9 @@ impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let name = config.site.theme().to_string();
         let theme_dir = root.join("themes").join(&name);
-        if name != config::DEFAULT_THEME && !theme_dir.is_dir() {
+        let plain_name =
+            !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', ':']);
+        if name != config::DEFAULT_THEME && (!plain_name || !theme_dir.is_dir()) {
             let pos = config
                 .site
                 .theme
