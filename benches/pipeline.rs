@@ -57,7 +57,7 @@ fn main() {
         times[4] += t.elapsed();
 
         let t = Instant::now();
-        wxpress::check::check_post(&site, &rendered.post, rendered.article.as_ref());
+        wxpress::check::check_post(&site.checker, &rendered.post, rendered.article.as_ref());
         times[5] += t.elapsed();
     }
     println!(

@@ -5,7 +5,7 @@ use crate::content::relative_path;
 use crate::diagnostic::{self, Diagnostic, Pos};
 use crate::output::{self, OldFingerprints, OutputFile, PostOutput};
 use crate::render::{self, format_schedule};
-use crate::site::{Rendered, Site};
+use crate::site::{CompileOptions, Rendered, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     pub out: PathBuf,
     pub drafts: bool,
+    /// The instant the calendar rules (`schedule-*`) judge against.
+    pub now: jiff::Timestamp,
 }
 
 #[derive(Debug)]
@@ -67,14 +69,17 @@ pub struct Length {
 /// Builds the site. On any error nothing is written and every diagnostic is returned.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let site = Site::load(&opts.root)?;
-    let (rendered, mut diags) = site.render_all(opts.drafts);
+    let compiled = site.compile_all(&CompileOptions {
+        drafts: opts.drafts,
+        now: opts.now,
+    });
+    let (rendered, mut diags) = (compiled.posts, compiled.diagnostics);
     let ctx = site.render_context();
-    // Checks and viewing pages, per post, in parallel; results keep the posts' order.
+    // Viewing pages, per post, in parallel; results keep the posts' order.
     let per_post: Vec<(Vec<Diagnostic>, Option<String>)> = rendered
         .par_iter()
         .map(|r| {
             let mut post_diags = r.diagnostics.clone();
-            post_diags.extend(crate::check::check_post(&site, &r.post, r.article.as_ref()));
             let page = r.article.as_ref().and_then(|article| {
                 match render::render_page(&ctx, &r.post, article) {
                     Ok(page) => Some(page),

@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod init;
+pub mod ledger;
 pub mod output;
 pub mod publish;
 pub mod render;

@@ -110,6 +110,7 @@ fn article_bytes_match_wxpress_build() {
         root: dir.path().to_path_buf(),
         out: out.path().join("public"),
         drafts: false,
+        now: jiff::Timestamp::now(),
     })
     .expect("fixture builds");
     for slug in ["hello", "with-image", "later"] {

@@ -13,6 +13,7 @@ fn example_articles() -> (tempfile::TempDir, Vec<(String, String)>) {
         root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         out: public.clone(),
         drafts: true,
+        now: jiff::Timestamp::now(),
     })
     .unwrap_or_else(|d| panic!("the example site must build: {d:#?}"));
     let mut articles = Vec::new();

@@ -98,3 +98,45 @@ pub fn write_file_atomically(path: &Path, contents: &str) -> std::io::Result<()>
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// Applies safe fixes until none is left (a fix may reveal or unblock another),
+/// rewriting each changed file atomically. Returns one line per change.
+pub fn fix_all(
+    checker: &super::Checker,
+    config: &crate::config::Config,
+    posts: &mut [crate::content::Post],
+) -> Result<Vec<String>, String> {
+    let mut changes = Vec::new();
+    for post in posts.iter_mut() {
+        let mut changed = false;
+        for _round in 0..5 {
+            let findings = super::check_post_findings(checker, post, None);
+            let (text, applied) = apply(&post.text, post.body_offset, &findings);
+            if applied.is_empty() {
+                break;
+            }
+            for a in &applied {
+                changes.push(format!(
+                    "{}:{}:{}: {}: `{}` → `{}`",
+                    post.source, a.line, a.column, a.rule, a.before, a.after
+                ));
+            }
+            post.text = text;
+            changed = true;
+        }
+        if changed {
+            write_file_atomically(&post.path, &post.text)
+                .map_err(|e| format!("cannot write {}: {e}", post.source))?;
+            // Reload so positions and metadata match the new file.
+            let (reloaded, _) = crate::content::load_post(&checker.root, config, &post.path)
+                .map_err(|d| {
+                    d.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })?;
+            *post = reloaded;
+        }
+    }
+    Ok(changes)
+}

@@ -27,7 +27,6 @@ use crate::config::{CheckConfig, Config};
 use crate::content::Post;
 use crate::diagnostic::{did_you_mean, Diagnostic, LineIndex, Severity};
 use crate::render::Article;
-use crate::site::Site;
 use std::ops::Range;
 use std::path::Path;
 
@@ -302,6 +301,8 @@ pub struct Finding {
 /// Everything the checks need that is the same for every post of a site: resolved
 /// severities and the compiled word lists. Built once, in [`Site::load`].
 pub struct Checker {
+    /// The site's folder: covers and images are looked up under it.
+    root: std::path::PathBuf,
     levels: Vec<Option<Severity>>,
     lexicon: lexicon::Lexicon,
     clickbait: words::Clickbait,
@@ -328,6 +329,7 @@ impl Checker {
             .collect();
         let sensitive = words::read_sensitive_files(root, &check.words.sensitive_files)?;
         Ok(Checker {
+            root: root.to_path_buf(),
             levels,
             lexicon: lexicon::Lexicon::build(check, &sensitive),
             clickbait: words::Clickbait::new(),
@@ -343,61 +345,20 @@ impl Checker {
     }
 }
 
-/// The rules about the site's calendar (`schedule-*`), which look at all posts and
-/// the publish ledger at once, with the site's severities and each post's
-/// `check.off` applied. `now` decides what is past.
-pub fn check_schedule<P: std::borrow::Borrow<Post>>(
-    site: &Site,
-    posts: &[P],
-    now: &jiff::Timestamp,
-) -> Vec<Diagnostic> {
-    let ledger_path = crate::publish::ledger::path(&site.root);
-    let ledger = match crate::publish::ledger::LedgerView::read(&ledger_path) {
-        Ok(view) => view,
-        Err(e) => {
-            let file = crate::content::relative_path(&site.root, &ledger_path);
-            return vec![Diagnostic::error(
-                file,
-                crate::diagnostic::Pos::START,
-                "schedule-past",
-                format!("cannot read the publish ledger: {e}"),
-            )
-            .with_suggestion(
-                "restore .wxpress/ledger.jsonl from git; it records what was published",
-            )];
-        }
-    };
-    let off: std::collections::HashMap<&str, &[String]> = posts
-        .iter()
-        .map(|p| {
-            let p: &Post = p.borrow();
-            (p.source.as_str(), p.meta.check_off.as_slice())
-        })
-        .collect();
-    crate::schedule::schedule_diagnostics(&site.config, posts, &ledger, now)
-        .into_iter()
-        .filter_map(|mut d| {
-            let rule = Rule::from_id(&d.rule)?;
-            d.severity = site.checker.level(rule)?;
-            let silenced = off
-                .get(d.file.as_str())
-                .is_some_and(|ids| ids.contains(&d.rule));
-            (!silenced).then_some(d)
-        })
-        .collect()
-}
-
-/// The entry point `build` calls: every diagnostic the checks raise for one post.
-pub fn check_post(site: &Site, post: &Post, article: Option<&Article>) -> Vec<Diagnostic> {
-    check_post_findings(site, post, article)
+/// Every diagnostic the checks raise for one post.
+pub fn check_post(checker: &Checker, post: &Post, article: Option<&Article>) -> Vec<Diagnostic> {
+    check_post_findings(checker, post, article)
         .into_iter()
         .map(|f| f.diagnostic)
         .collect()
 }
 
 /// Like [`check_post`], keeping the safe fix of each finding (for `wxpress check --fix`).
-pub fn check_post_findings(site: &Site, post: &Post, article: Option<&Article>) -> Vec<Finding> {
-    let checker = &site.checker;
+pub fn check_post_findings(
+    checker: &Checker,
+    post: &Post,
+    article: Option<&Article>,
+) -> Vec<Finding> {
     let index = LineIndex::new(&post.text);
     let mut cx = Cx {
         checker,
@@ -412,7 +373,7 @@ pub fn check_post_findings(site: &Site, post: &Post, article: Option<&Article>) 
     clickbait_title::check(&mut cx);
     words::check_front_matter(&mut cx);
     summary_length::check(&mut cx);
-    cover::check(&mut cx, &site.root);
+    cover::check(&mut cx, &checker.root);
 
     let prose = prose::Prose::parse(post.body());
     cx.report_ignore_errors(&prose);
@@ -423,7 +384,7 @@ pub fn check_post_findings(site: &Site, post: &Post, article: Option<&Article>) 
     repeated_word::check_english(&mut cx, &prose);
     spacing::check(&mut cx, &prose);
     punctuation::check(&mut cx, &prose);
-    image::check(&mut cx, &prose, &site.root);
+    image::check(&mut cx, &prose, &checker.root);
     if let Some(article) = article {
         content_size::check(&mut cx, article);
     }

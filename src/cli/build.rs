@@ -26,6 +26,7 @@ pub fn run(args: Args) -> ExitCode {
         root: args.root,
         out: out.clone(),
         drafts: args.drafts,
+        now: jiff::Timestamp::now(),
     };
     match wxpress::build::build(&opts) {
         Ok(report) => {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use wxpress::check::report::{self, Format};
 use wxpress::content::{self, Post};
 use wxpress::diagnostic::{self, Diagnostic};
-use wxpress::site::Site;
+use wxpress::site::{CompileOptions, Site};
 
 /// Review posts the way a WeChat editor would, in milliseconds: title and summary
 /// length, advertising-law terms (最佳, 国家级 …), induced sharing (转发抽奖, 集赞 …),
@@ -55,21 +55,13 @@ pub fn run(args: Args) -> ExitCode {
             selected.iter().any(|s| abs.starts_with(s))
         }
     };
-    let (posts, load_diags) = content::load_all(root, &site.config);
-    // The calendar rules need every post (a push is several posts); report only the selected.
-    let schedule_diags = wxpress::check::check_schedule(&site, &posts, &jiff::Timestamp::now());
-    let mut posts: Vec<Post> = posts
-        .into_iter()
-        .filter(|p| in_selection(&p.path))
-        .collect();
-    let mut diags: Vec<Diagnostic> = load_diags
-        .into_iter()
-        .chain(schedule_diags)
-        .filter(|d| in_selection(&root.join(&d.file)))
-        .collect();
-
     if args.fix {
-        match fix_all(&site, &mut posts) {
+        let (posts, _) = content::load_all(root, &site.config);
+        let mut posts: Vec<Post> = posts
+            .into_iter()
+            .filter(|p| in_selection(&p.path))
+            .collect();
+        match wxpress::check::fix::fix_all(&site.checker, &site.config, &mut posts) {
             Ok(changes) => {
                 for line in &changes {
                     eprintln!("{line}");
@@ -83,22 +75,24 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
 
-    use rayon::prelude::*;
-    let checked = posts.len();
-    let per_post: Vec<Vec<Diagnostic>> = posts
-        .into_par_iter()
-        .map(|post| {
-            let rendered = site.render(post);
-            let mut d = rendered.diagnostics;
-            d.extend(wxpress::check::check_post(
-                &site,
-                &rendered.post,
-                rendered.article.as_ref(),
-            ));
-            d
-        })
+    // The whole site is compiled (the calendar rules need every post: a push is
+    // several posts); only the selection is reported.
+    let compiled = site.compile_all(&CompileOptions {
+        drafts: true,
+        now: jiff::Timestamp::now(),
+    });
+    let selected_posts: Vec<_> = compiled
+        .posts
+        .into_iter()
+        .filter(|r| in_selection(&r.post.path))
         .collect();
-    diags.extend(per_post.into_iter().flatten());
+    let checked = selected_posts.len();
+    let mut diags: Vec<Diagnostic> = compiled
+        .diagnostics
+        .into_iter()
+        .filter(|d| in_selection(&root.join(&d.file)))
+        .chain(selected_posts.into_iter().flat_map(|r| r.diagnostics))
+        .collect();
     diagnostic::sort(&mut diags);
     diags.dedup();
     if args.format == Format::Human {
@@ -134,43 +128,4 @@ fn selection(root: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             std::path::absolute(&p).map_err(|e| format!("{}: {e}", p.display()))
         })
         .collect()
-}
-
-/// Applies safe fixes until none is left (a fix may reveal or unblock another),
-/// rewriting each changed file atomically. Returns one line per change.
-fn fix_all(site: &Site, posts: &mut [Post]) -> Result<Vec<String>, String> {
-    let mut changes = Vec::new();
-    for post in posts.iter_mut() {
-        let mut changed = false;
-        for _round in 0..5 {
-            let findings = wxpress::check::check_post_findings(site, post, None);
-            let (text, applied) =
-                wxpress::check::fix::apply(&post.text, post.body_offset, &findings);
-            if applied.is_empty() {
-                break;
-            }
-            for a in &applied {
-                changes.push(format!(
-                    "{}:{}:{}: {}: `{}` → `{}`",
-                    post.source, a.line, a.column, a.rule, a.before, a.after
-                ));
-            }
-            post.text = text;
-            changed = true;
-        }
-        if changed {
-            wxpress::check::fix::write_file_atomically(&post.path, &post.text)
-                .map_err(|e| format!("cannot write {}: {e}", post.source))?;
-            // Reload so positions and metadata match the new file.
-            let (reloaded, _) =
-                content::load_post(&site.root, &site.config, &post.path).map_err(|d| {
-                    d.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })?;
-            *post = reloaded;
-        }
-    }
-    Ok(changes)
 }

@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use wxpress::config::PublishMode;
-use wxpress::publish::{self, ledger, Settings};
+use wxpress::ledger;
+use wxpress::publish::{self, Settings};
 use wxpress::site::Site;
 use wxpress::wechat::Audience;
 

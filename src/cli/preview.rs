@@ -2,7 +2,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use wxpress::config::PublishMode;
-use wxpress::publish::{self, ledger, lock, Publisher, Settings};
+use wxpress::ledger;
+use wxpress::publish::{self, lock, Publisher, Settings};
 use wxpress::wechat::Audience;
 
 /// Send a post to one phone as a preview (message/mass/preview), before publishing.

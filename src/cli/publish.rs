@@ -3,7 +3,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use wxpress::config::PublishMode;
-use wxpress::publish::{self, ledger, lock, Outcome, Publisher, Settings};
+use wxpress::ledger;
+use wxpress::publish::{self, lock, Outcome, Publisher, Settings};
 use wxpress::site::Site;
 use wxpress::wechat::{Audience, Client, ClientOptions};
 

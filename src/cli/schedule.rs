@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wxpress::config::Config;
-use wxpress::publish::ledger::{self, LedgerView};
+use wxpress::ledger::{self, LedgerView};
 use wxpress::schedule::{self, ScheduledPush, Status};
 
 /// Show the calendar of pushes: every post with a `schedule`, grouped by moment.

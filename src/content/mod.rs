@@ -33,6 +33,30 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// What two slugs must differ in: their ASCII case does not count, because on
+/// macOS and Windows `Rust` and `rust` are one folder of `public/`.
+pub fn slug_key(slug: &str) -> String {
+    slug.to_ascii_lowercase()
+}
+
+/// The error on a post whose slug an earlier file (by path) already has.
+pub fn slug_conflict(source: &str, slug: &str, first_source: &str, first_slug: &str) -> Diagnostic {
+    let case = if first_slug == slug {
+        String::new()
+    } else {
+        format!(" as `{first_slug}` (on macOS and Windows the two are one folder)")
+    };
+    Diagnostic::error(
+        source,
+        Pos::START,
+        "front-matter",
+        format!("slug `{slug}` is already used by {first_source}{case}"),
+    )
+    .with_suggestion(
+        "rename one of the files; the slug is the file name (or the folder name for index.md)",
+    )
+}
+
 /// Loads every post of the site, in parallel. Problems of all posts are collected,
 /// including two posts that would write to the same output slug.
 pub fn load_all(root: &Path, config: &Config) -> (Vec<Post>, Vec<Diagnostic>) {
@@ -51,31 +75,15 @@ pub fn load_all(root: &Path, config: &Config) -> (Vec<Post>, Vec<Diagnostic>) {
             Err(errors) => diags.extend(errors),
         }
     }
-    // Case-insensitively: on macOS and Windows `Rust` and `rust` are one folder.
     let mut first_by_slug: HashMap<String, &Post> = HashMap::new();
     for post in &posts {
-        let key = post.slug.to_ascii_lowercase();
-        if let Some(first) = first_by_slug.insert(key, post) {
-            let case = if first.slug == post.slug {
-                String::new()
-            } else {
-                format!(
-                    " as `{}` (on macOS and Windows the two are one folder)",
-                    first.slug
-                )
-            };
-            diags.push(
-                Diagnostic::error(
-                    &post.source,
-                    Pos::START,
-                    "front-matter",
-                    format!(
-                        "slug `{}` is already used by {}{case}",
-                        post.slug, first.source
-                    ),
-                )
-                .with_suggestion("rename one of the files; the slug is the file name (or the folder name for index.md)"),
-            );
+        if let Some(first) = first_by_slug.insert(slug_key(&post.slug), post) {
+            diags.push(slug_conflict(
+                &post.source,
+                &post.slug,
+                &first.source,
+                &first.slug,
+            ));
         }
     }
     (posts, diags)

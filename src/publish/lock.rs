@@ -1,7 +1,7 @@
 //! One publishing run per site at a time: an OS file lock on `.wxpress/lock`
 //! (released by the OS even when the process is killed).
 
-use super::ledger::DIR;
+use crate::ledger::DIR;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::Path;

@@ -9,15 +9,16 @@
 //! draft to leave it and finds the article among the published ones, or resends a
 //! broadcast with the same `clientmsgid`, which WeChat refuses as a duplicate.
 
-pub mod ledger;
 pub mod lock;
 pub mod prepare;
 
 pub use prepare::{prepare, select, Prepared, Push};
 
 use crate::config::PublishMode;
+use crate::ledger::{
+    self, Entry, Ledger, LedgerView, PostRecord, PushRecord, PushState, UploadKind,
+};
 use crate::wechat::{Audience, Client, DraftArticle, WechatError};
-use ledger::{Entry, Ledger, LedgerView, PostRecord, PushRecord, PushState, UploadKind};
 use prepare::{file_sha, mode_name, rewrite_images};
 use serde::Serialize;
 use std::time::{Duration, Instant};

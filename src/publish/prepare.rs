@@ -137,13 +137,8 @@ pub fn prepare(
             );
             continue;
         }
-        let rendered = site.render(post);
+        let rendered = site.compile(post);
         diags.extend(rendered.diagnostics.iter().cloned());
-        diags.extend(crate::check::check_post(
-            site,
-            &rendered.post,
-            rendered.article.as_ref(),
-        ));
         let Some(article) = rendered.article else {
             continue;
         };

@@ -9,7 +9,7 @@
 use crate::config::{AccountKind, Config, PublishMode};
 use crate::content::Post;
 use crate::diagnostic::{self, Diagnostic};
-use crate::publish::ledger::{LedgerView, PushState};
+use crate::ledger::{LedgerView, PushState};
 use crate::publish::prepare::ARTICLES_MAX;
 use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::Serialize;

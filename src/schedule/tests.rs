@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::config::Config;
-use crate::publish::ledger::{Entry, Ledger, PostRecord, PushRecord};
+use crate::ledger::{Entry, Ledger, PostRecord, PushRecord};
 use std::path::Path;
 
 struct TestSite {
@@ -80,7 +80,7 @@ impl TestSite {
     }
 
     fn ledger(&self) -> LedgerView {
-        LedgerView::read(&crate::publish::ledger::path(self.root())).unwrap()
+        LedgerView::read(&crate::ledger::path(self.root())).unwrap()
     }
 }
 

@@ -5,9 +5,8 @@
 //! Rebuilds happen on one thread (the watcher's); they build new entries without
 //! holding the lock and swap them in, so page requests never wait on rendering.
 
-use crate::check;
 use crate::content::{self, Post};
-use crate::diagnostic::{self, Diagnostic, Pos};
+use crate::diagnostic::{self, Diagnostic};
 use crate::render::Article;
 use crate::site::Site;
 use rayon::prelude::*;
@@ -74,26 +73,28 @@ pub struct Snapshot {
 impl Snapshot {
     /// The post served at `/post/<slug>/`: the first file (by path) with that slug.
     pub fn by_slug(&self, slug: &str) -> Option<&Arc<Entry>> {
-        let source = self.slugs.get(slug)?.first()?;
+        let source = self.slugs.get(&content::slug_key(slug))?.first()?;
         self.entries.get(source)
     }
 
     /// Problems that come from the entry's neighbours: another file with its slug.
     pub fn conflicts(&self, entry: &Entry) -> Vec<Diagnostic> {
-        let Some(first) = self.slugs.get(&entry.slug).and_then(|s| s.first()) else {
+        let Some(first) = self
+            .slugs
+            .get(&content::slug_key(&entry.slug))
+            .and_then(|s| s.first())
+        else {
             return Vec::new();
         };
         if *first == entry.source {
             return Vec::new();
         }
-        vec![Diagnostic::error(
+        let first_slug = self.entries.get(first).map_or(&entry.slug, |e| &e.slug);
+        vec![content::slug_conflict(
             &entry.source,
-            Pos::START,
-            "front-matter",
-            format!("slug `{}` is already used by {first}", entry.slug),
-        )
-        .with_suggestion(
-            "rename one of the files; the slug is the file name (or the folder name for index.md)",
+            &entry.slug,
+            first,
+            first_slug,
         )]
     }
 
@@ -131,13 +132,13 @@ impl Snapshot {
             .values()
             .filter_map(|e| e.post.as_ref())
             .collect();
-        self.schedule = check::check_schedule(&site, &posts, &jiff::Timestamp::now());
+        self.schedule = site.calendar_diagnostics(&posts, &jiff::Timestamp::now());
     }
 
     fn insert(&mut self, entry: Entry) {
         self.remove(&entry.source);
         self.slugs
-            .entry(entry.slug.clone())
+            .entry(content::slug_key(&entry.slug))
             .or_default()
             .insert(entry.source.clone());
         self.entries.insert(entry.source.clone(), Arc::new(entry));
@@ -146,10 +147,11 @@ impl Snapshot {
     fn remove(&mut self, source: &str) -> Option<Arc<Entry>> {
         self.hidden_drafts.remove(source);
         let old = self.entries.remove(source)?;
-        if let Some(set) = self.slugs.get_mut(&old.slug) {
+        let key = content::slug_key(&old.slug);
+        if let Some(set) = self.slugs.get_mut(&key) {
             set.remove(source);
             if set.is_empty() {
-                self.slugs.remove(&old.slug);
+                self.slugs.remove(&key);
             }
         }
         Some(old)
@@ -458,16 +460,9 @@ impl State {
             }
             Ok((post, _)) if post.meta.draft && !self.drafts => Loaded::HiddenDraft,
             Ok((post, warnings)) => {
-                let rendered = site.render(post);
+                let rendered = site.compile(post);
                 let mut diagnostics = warnings;
                 diagnostics.extend(rendered.diagnostics);
-                diagnostics.extend(check::check_post(
-                    site,
-                    &rendered.post,
-                    rendered.article.as_ref(),
-                ));
-                diagnostic::sort(&mut diagnostics);
-                diagnostics.dedup();
                 let broken = rendered.article.is_none();
                 let article = rendered
                     .article

@@ -65,22 +65,14 @@ impl TestSite {
         let path = self.root().join("content/notes").join(name);
         let (post, _) = wxpress::content::load_post(self.root(), &site.config, &path)
             .unwrap_or_else(|e| panic!("post does not load: {e:?}"));
-        let rendered = site.render(post);
-        let mut d = rendered.diagnostics.clone();
-        d.extend(wxpress::check::check_post(
-            &site,
-            &rendered.post,
-            rendered.article.as_ref(),
-        ));
-        wxpress::diagnostic::sort(&mut d);
-        d
+        site.compile(post).diagnostics
     }
 
     pub fn findings(&self, name: &str) -> Vec<Finding> {
         let site = self.site();
         let path = self.root().join("content/notes").join(name);
         let (post, _) = wxpress::content::load_post(self.root(), &site.config, &path).unwrap();
-        wxpress::check::check_post_findings(&site, &post, None)
+        wxpress::check::check_post_findings(&site.checker, &post, None)
     }
 
     /// Runs the wxpress binary in the site folder.

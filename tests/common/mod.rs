@@ -85,6 +85,7 @@ impl TestSite {
             root: self.root().to_path_buf(),
             out: self.path("public"),
             drafts: false,
+            now: jiff::Timestamp::now(),
         })
     }
 
