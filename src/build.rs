@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-pub const MANIFEST: &str = "manifest.json";
+pub use crate::output::MANIFEST;
 
 pub struct BuildOptions {
     pub root: PathBuf,

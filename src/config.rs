@@ -167,15 +167,8 @@ pub enum PublishMode {
     Broadcast,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AccountKind {
-    /// 订阅号: one mass send a day.
-    #[default]
-    Subscription,
-    /// 服务号: four mass sends a month.
-    Service,
-}
+/// Which kind of account `[wechat] account` names; the API behaves by it.
+pub use crate::wechat::types::AccountKind;
 
 impl Config {
     /// Reads and validates `root/config.toml`.
@@ -259,7 +252,11 @@ impl Config {
                 );
             }
         }
-        errors.extend(crate::check::validate_rules(&config.check, &index, FILE));
+        errors.extend(crate::rules::validate_rules(
+            &config.check.rules,
+            &index,
+            FILE,
+        ));
         for slot in &config.schedule.slots {
             match parse_slot(slot.get_ref()) {
                 Some(t) => config.schedule.slot_times.push(t),

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod rules;
 pub mod sandbox;
 pub mod schedule;
 pub mod serve;

@@ -21,6 +21,9 @@ use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// The list of what was built, beside the post folders.
+pub const MANIFEST: &str = crate::content::RESERVED_SLUGS[0];
+
 /// The file that marks a folder as wxpress's output.
 pub const MARKER: &str = ".wxpress-output";
 const MARKER_TEXT: &str =
@@ -137,16 +140,16 @@ fn owned(dir: &Path) -> bool {
     struct LegacyPost {
         slug: String,
     }
-    let Some(legacy) = std::fs::read_to_string(dir.join(crate::build::MANIFEST))
+    let Some(legacy) = std::fs::read_to_string(dir.join(MANIFEST))
         .ok()
         .and_then(|text| serde_json::from_str::<Legacy>(&text).ok())
     else {
         return false;
     };
     legacy.generator.starts_with("wxpress ")
-        && names.iter().all(|name| {
-            name == crate::build::MANIFEST || legacy.posts.iter().any(|p| &p.slug == name)
-        })
+        && names
+            .iter()
+            .all(|name| name == MANIFEST || legacy.posts.iter().any(|p| &p.slug == name))
 }
 
 /// `path` with symlinks resolved as far as it exists, and the rest normalised
@@ -204,7 +207,7 @@ pub fn write(
         })
         .collect::<io::Result<()>>()?;
     // The manifest last: a new tree with a manifest is complete.
-    std::fs::write(tmp.path().join(crate::build::MANIFEST), manifest)?;
+    std::fs::write(tmp.path().join(MANIFEST), manifest)?;
     if out.exists() {
         // Mark an unmarked (empty or 0.1) output, so that if this run dies after
         // the exchange, the next one recognises the old tree as its own leftover.

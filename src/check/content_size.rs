@@ -5,8 +5,7 @@ use super::{Cx, Rule};
 use crate::diagnostic::Pos;
 use crate::render::Article;
 
-pub const MAX_CHARS: usize = 20_000;
-pub const MAX_BYTES: usize = 1024 * 1024;
+use crate::wechat::limits::{CONTENT_MAX_BYTES as MAX_BYTES, CONTENT_MAX_CHARS as MAX_CHARS};
 
 pub fn check(cx: &mut Cx, article: &Article) {
     let chars = article.html.chars().count();

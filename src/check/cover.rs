@@ -5,7 +5,7 @@ use super::{Cx, Rule};
 use crate::diagnostic::Pos;
 use std::path::Path;
 
-pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
+use crate::wechat::limits::MATERIAL_MAX_BYTES as MAX_BYTES;
 /// Headline covers are shown at 2.35:1, the others square.
 pub const HEADLINE_RATIO: f64 = 2.35;
 /// How far (relative) a cover may be from the expected shape before a warning.

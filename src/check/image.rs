@@ -6,7 +6,7 @@ use super::prose::Prose;
 use super::{Cx, Rule};
 use std::path::Path;
 
-pub const MAX_BYTES: u64 = 1024 * 1024;
+use crate::wechat::limits::IMAGE_MAX_BYTES as MAX_BYTES;
 
 pub fn check(cx: &mut Cx, prose: &Prose, root: &Path) {
     if !cx.on(Rule::ImageTooLarge) {

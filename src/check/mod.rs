@@ -4,7 +4,7 @@
 //! JSON output) and a default severity that `[check.rules]` can change.
 //!
 //! The word lists of all text rules are compiled once per site into one automaton
-//! ([`lexicon::Lexicon`]) held by [`Checker`]; a post's prose is scanned in one pass.
+//! (`lexicon::Lexicon`) held by [`Checker`]; a post's prose is scanned in one pass.
 
 mod body_length;
 mod clickbait_title;
@@ -23,270 +23,14 @@ mod title_length;
 mod typo;
 mod words;
 
-use crate::config::{CheckConfig, Config};
+use crate::config::Config;
 use crate::content::Post;
-use crate::diagnostic::{did_you_mean, Diagnostic, LineIndex, Severity};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::render::Article;
+pub use crate::rules::{unknown_rule, Rule, RuleInfo, Source, RULES};
 use std::ops::Range;
 use std::path::Path;
-
-/// Every rule wxpress knows, in the order of the documentation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Rule {
-    TitleLength,
-    TitleApiLimit,
-    SummaryLength,
-    BodyLength,
-    ContentSize,
-    BannedAd,
-    InducedSharing,
-    ClickbaitTitle,
-    SensitiveWord,
-    Typo,
-    Spacing,
-    Punctuation,
-    RepeatedWord,
-    FrontMatter,
-    ColumnUnknown,
-    CoverMissing,
-    CoverImage,
-    ImageMissing,
-    ImageTooLarge,
-    ScheduleOverfull,
-    ScheduleQuota,
-    ScheduleSlot,
-    SchedulePast,
-}
-
-/// Who reports a rule: the checker itself, or an earlier stage (loading the post or
-/// rendering it), whose errors stop the post before checks run and cannot be relaxed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Check,
-    Loader,
-    Renderer,
-}
-
-pub struct RuleInfo {
-    pub rule: Rule,
-    pub id: &'static str,
-    pub default: Severity,
-    pub source: Source,
-    pub about: &'static str,
-}
-
 use Severity::{Error, Warning};
-
-pub const RULES: &[RuleInfo] = &[
-    info(
-        Rule::TitleLength,
-        "title-length",
-        Error,
-        "title wider than [check] title_max (CJK 1, ASCII 0.5)",
-    ),
-    info(
-        Rule::TitleApiLimit,
-        "title-api-limit",
-        Error,
-        "title over 64 characters (the draft API rejects it)",
-    ),
-    info(
-        Rule::SummaryLength,
-        "summary-length",
-        Warning,
-        "summary missing or over summary_max (error over 120)",
-    ),
-    info(
-        Rule::BodyLength,
-        "body-length",
-        Warning,
-        "body text over body_max characters",
-    ),
-    info(
-        Rule::ContentSize,
-        "content-size",
-        Error,
-        "rendered HTML at or over 20,000 characters or 1 MB",
-    ),
-    info(
-        Rule::BannedAd,
-        "banned-ad",
-        Error,
-        "Advertising Law absolute terms and [check.words] banned",
-    ),
-    info(
-        Rule::InducedSharing,
-        "induced-sharing",
-        Error,
-        "sharing or following as a condition or for a reward",
-    ),
-    info(
-        Rule::ClickbaitTitle,
-        "clickbait-title",
-        Warning,
-        "标题党 patterns in the title",
-    ),
-    info(
-        Rule::SensitiveWord,
-        "sensitive-word",
-        Error,
-        "words from [check.words] sensitive_files",
-    ),
-    info(
-        Rule::Typo,
-        "typo",
-        Warning,
-        "mis-written Chinese words, English misspellings, [check.typos], mis-spelled [check] known",
-    ),
-    info(
-        Rule::Spacing,
-        "spacing",
-        Warning,
-        "missing space between CJK and Latin, extra space around full-width punctuation",
-    ),
-    info(
-        Rule::Punctuation,
-        "punctuation",
-        Warning,
-        "half-width punctuation in Chinese, straight quotes, ！！！, unbalanced brackets",
-    ),
-    info(
-        Rule::RepeatedWord,
-        "repeated-word",
-        Warning,
-        "的的, 了了, \"the the\"",
-    ),
-    RuleInfo {
-        rule: Rule::FrontMatter,
-        id: "front-matter",
-        default: Error,
-        source: Source::Loader,
-        about: "missing title, invalid value",
-    },
-    RuleInfo {
-        rule: Rule::ColumnUnknown,
-        id: "column-unknown",
-        default: Error,
-        source: Source::Loader,
-        about: "column not declared in [[columns]]",
-    },
-    info(
-        Rule::CoverMissing,
-        "cover-missing",
-        Error,
-        "no cover, or the file does not exist",
-    ),
-    info(
-        Rule::CoverImage,
-        "cover-image",
-        Warning,
-        "cover not jpg/png, over 10 MB, or far from 2.35:1",
-    ),
-    RuleInfo {
-        rule: Rule::ImageMissing,
-        id: "image-missing",
-        default: Error,
-        source: Source::Renderer,
-        about: "a local image that does not exist",
-    },
-    info(
-        Rule::ImageTooLarge,
-        "image-too-large",
-        Error,
-        "a body image over 1 MB or not jpg/png",
-    ),
-    info(
-        Rule::ScheduleOverfull,
-        "schedule-overfull",
-        Error,
-        "more than 8 articles in one push",
-    ),
-    info(
-        Rule::ScheduleQuota,
-        "schedule-quota",
-        Error,
-        "broadcast pushes beyond the account's quota",
-    ),
-    info(
-        Rule::ScheduleSlot,
-        "schedule-slot",
-        Warning,
-        "a push outside [schedule] slots",
-    ),
-    info(
-        Rule::SchedulePast,
-        "schedule-past",
-        Warning,
-        "scheduled in the past, not in the ledger, beyond grace",
-    ),
-];
-
-const fn info(rule: Rule, id: &'static str, default: Severity, about: &'static str) -> RuleInfo {
-    RuleInfo {
-        rule,
-        id,
-        default,
-        source: Source::Check,
-        about,
-    }
-}
-
-impl Rule {
-    pub fn info(self) -> &'static RuleInfo {
-        &RULES[self as usize]
-    }
-
-    pub fn id(self) -> &'static str {
-        self.info().id
-    }
-
-    pub fn from_id(id: &str) -> Option<Rule> {
-        RULES.iter().find(|r| r.id == id).map(|r| r.rule)
-    }
-}
-
-/// Every rule id, for validation and "did you mean".
-pub fn rule_ids() -> impl Iterator<Item = &'static str> {
-    RULES.iter().map(|r| r.id)
-}
-
-/// A diagnostic for an unknown rule id, with the closest known one.
-pub fn unknown_rule(
-    file: &str,
-    pos: crate::diagnostic::Pos,
-    rule: &str,
-    id: &str,
-    context: &str,
-) -> Diagnostic {
-    let d = Diagnostic::error(file, pos, rule, format!("unknown rule `{id}` in {context}"));
-    match did_you_mean(id, rule_ids()) {
-        Some(s) => d.with_suggestion(format!("did you mean `{s}`?")),
-        None => d.with_suggestion(format!(
-            "known rules: {}",
-            rule_ids().collect::<Vec<_>>().join(", ")
-        )),
-    }
-}
-
-/// Validates `[check.rules]`: ids must exist, and rules reported by an earlier stage
-/// cannot be turned off (their errors stop the post before it can be checked).
-pub fn validate_rules(config: &CheckConfig, index: &LineIndex, file: &str) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    for (id, level) in &config.rules {
-        let pos = index.pos(level.span().start);
-        match Rule::from_id(id) {
-            None => errors.push(unknown_rule(file, pos, "config", id, "[check.rules]")),
-            Some(rule) if rule.info().source != Source::Check && level.get_ref() != "error" => {
-                errors.push(
-                    Diagnostic::error(file, pos, "config", format!("`{id}` cannot be relaxed: it is reported while loading or rendering the post"))
-                        .with_suggestion("fix the post instead, or remove this line"),
-                )
-            }
-            Some(_) => {}
-        }
-    }
-    errors
-}
 
 /// A diagnostic together with the edit that fixes it, when the fix is safe.
 #[derive(Debug, Clone)]
@@ -299,7 +43,7 @@ pub struct Finding {
 }
 
 /// Everything the checks need that is the same for every post of a site: resolved
-/// severities and the compiled word lists. Built once, in [`Site::load`].
+/// severities and the compiled word lists. Built once, in [`crate::site::Site::load`].
 pub struct Checker {
     /// The site's folder: covers and images are looked up under it.
     root: std::path::PathBuf,
@@ -540,22 +284,5 @@ impl Finding {
             replacement: replacement.into(),
         });
         self
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn registry_is_in_enum_order_and_ids_are_unique() {
-        for (i, r) in RULES.iter().enumerate() {
-            assert_eq!(r.rule as usize, i, "{}", r.id);
-            assert_eq!(Rule::from_id(r.id), Some(r.rule));
-        }
-        let mut ids: Vec<_> = rule_ids().collect();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), RULES.len());
     }
 }

@@ -131,7 +131,7 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Colour when writing to a terminal and `NO_COLOR` is unset (https://no-color.org).
+/// Colour when writing to a terminal and `NO_COLOR` is unset (<https://no-color.org>).
 pub fn use_color(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

@@ -5,7 +5,7 @@
 use super::{Cx, Rule};
 use crate::diagnostic::{Pos, Severity};
 
-pub const API_LIMIT: usize = 120;
+use crate::wechat::limits::DIGEST_MAX_CHARS as API_LIMIT;
 
 pub fn check(cx: &mut Cx) {
     let post = cx.post();

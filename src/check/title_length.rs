@@ -4,7 +4,7 @@
 use super::{Cx, Rule};
 use unicode_width::UnicodeWidthChar;
 
-pub const API_LIMIT: usize = 64;
+use crate::wechat::limits::TITLE_MAX_CHARS as API_LIMIT;
 
 /// Display width: a CJK or full-width character counts 1, an ASCII or half-width one 0.5.
 pub fn width(text: &str) -> f64 {

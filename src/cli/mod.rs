@@ -97,3 +97,34 @@ pub fn print_diagnostics_in(root: &std::path::Path, diags: &[Diagnostic]) {
     let color = wxpress::check::report::use_color(std::io::stderr().is_terminal());
     eprint!("{}", wxpress::check::report::human(root, diags, color));
 }
+
+/// The API client's options for a site: base URL from `WXPRESS_API_BASE`, else
+/// `[wechat] api_base`, else WeChat; secret from `WXPRESS_APP_SECRET`; timeout
+/// from `WXPRESS_HTTP_TIMEOUT_MS` (default 30 s).
+pub fn client_options(
+    config: &wxpress::config::WechatConfig,
+) -> Result<wxpress::wechat::ClientOptions, wxpress::wechat::WechatError> {
+    use wxpress::wechat::{
+        env_millis, ClientOptions, RetryPolicy, Secret, WechatError, API_BASE_ENV, DEFAULT_API_BASE,
+    };
+    let appid = config
+        .appid
+        .clone()
+        .filter(|a| !a.trim().is_empty())
+        .ok_or(WechatError::MissingAppid)?;
+    let api_base = std::env::var(API_BASE_ENV)
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .or_else(|| config.api_base.clone())
+        .unwrap_or_else(|| DEFAULT_API_BASE.to_string())
+        .trim_end_matches('/')
+        .to_string();
+    Ok(ClientOptions {
+        api_base,
+        appid,
+        secret: Secret::from_env()?,
+        timeout: env_millis("WXPRESS_HTTP_TIMEOUT_MS")
+            .unwrap_or(std::time::Duration::from_secs(30)),
+        retry: RetryPolicy::from_env(),
+    })
+}

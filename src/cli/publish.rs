@@ -6,7 +6,7 @@ use wxpress::config::PublishMode;
 use wxpress::ledger;
 use wxpress::publish::{self, lock, Outcome, Publisher, Settings};
 use wxpress::site::Site;
-use wxpress::wechat::{Audience, Client, ClientOptions};
+use wxpress::wechat::{Audience, Client};
 
 /// Publish posts to the WeChat Official Account, each exactly once.
 ///
@@ -263,7 +263,7 @@ pub fn execute(
     if !repeats.refused.is_empty() {
         return Err(Stopped::Refused(repeats.refused));
     }
-    let client = ClientOptions::from_config(&site.config.wechat)
+    let client = super::client_options(&site.config.wechat)
         .and_then(Client::new)
         .map_err(|e| Stopped::Failed(e.to_string()))?
         .on_retry(on_retry);
@@ -327,10 +327,8 @@ pub fn due_files(
 /// The API client for the site, its retry notes going through the progress display.
 pub fn client(site: &Site, progress: &Progress) -> Result<Client, wxpress::wechat::WechatError> {
     let notes = progress.clone();
-    Ok(
-        Client::new(ClientOptions::from_config(&site.config.wechat)?)?
-            .on_retry(move |note| notes.line(&format!("  {note}"))),
-    )
+    Ok(Client::new(super::client_options(&site.config.wechat)?)?
+        .on_retry(move |note| notes.line(&format!("  {note}"))))
 }
 
 fn report(outcomes: &[Outcome], format: Format) {

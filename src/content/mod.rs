@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
 
+/// Names `build` writes beside the post folders of `public/` (the manifest
+/// first), so no post may take them as its slug.
+pub const RESERVED_SLUGS: &[&str] = &["manifest.json"];
+
 /// Every post file under `root/content`, sorted by path. Files and folders whose
 /// names start with `.` or `_` are skipped, like editor and partial files.
 pub fn discover(root: &Path) -> Vec<PathBuf> {

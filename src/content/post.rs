@@ -141,8 +141,11 @@ fn portable_slug(slug: &str) -> Result<(), &'static str> {
         Err("it starts with `.` or `-`, or ends with `.`")
     } else if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(device)) {
         Err("it is a reserved device name on Windows")
-    } else if slug.eq_ignore_ascii_case(crate::build::MANIFEST) {
-        Err("wxpress writes its manifest under that name")
+    } else if super::RESERVED_SLUGS
+        .iter()
+        .any(|r| slug.eq_ignore_ascii_case(r))
+    {
+        Err("wxpress writes a file of its own under that name")
     } else {
         Ok(())
     }

@@ -10,9 +10,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub const ARTICLES_MAX: usize = 8;
-pub const IMAGE_MAX: u64 = 1024 * 1024;
-pub const COVER_MAX: u64 = 10 * 1024 * 1024;
+use crate::wechat::limits::{ARTICLES_MAX, IMAGE_MAX_BYTES, MATERIAL_MAX_BYTES};
 
 /// A post ready to publish: its article, the files it uploads and its hash.
 #[derive(Debug, Clone)]
@@ -224,9 +222,9 @@ fn upload_problems(site: &Site, post: &Post, article: &Article, cover: &Path) ->
         }
     };
     for image in &article.images {
-        check(&image.path, IMAGE_MAX, "image", Pos::START);
+        check(&image.path, IMAGE_MAX_BYTES, "image", Pos::START);
     }
-    check(cover, COVER_MAX, "cover", post.value_pos("cover"));
+    check(cover, MATERIAL_MAX_BYTES, "cover", post.value_pos("cover"));
     out
 }
 

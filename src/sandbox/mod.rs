@@ -25,13 +25,12 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub const IMAGE_MAX: usize = 1024 * 1024;
-pub const MATERIAL_MAX: usize = 10 * 1024 * 1024;
-pub const TITLE_MAX: usize = 64;
-pub const DIGEST_MAX: usize = 120;
-pub const CONTENT_MAX_CHARS: usize = 20_000;
-pub const CONTENT_MAX_BYTES: usize = 1024 * 1024;
-pub const ARTICLES_MAX: usize = 8;
+use crate::wechat::limits::{
+    ARTICLES_MAX, CONTENT_MAX_BYTES, CONTENT_MAX_CHARS, DIGEST_MAX_CHARS, IMAGE_MAX_BYTES,
+    MATERIAL_MAX_BYTES, TITLE_MAX_CHARS,
+};
+/// Request bodies the sandbox accepts at all: room for a cover and the form around it.
+const BODY_MAX: usize = 2 * MATERIAL_MAX_BYTES as usize;
 
 pub struct Sandbox {
     pub options: Options,
@@ -85,7 +84,7 @@ pub fn router(sandbox: Shared) -> Router {
         .route("/__sandbox/expire_token", post(admin_expire_token))
         .route("/__sandbox/state", get(admin_state))
         .merge(api)
-        .layer(DefaultBodyLimit::max(MATERIAL_MAX * 2))
+        .layer(DefaultBodyLimit::max(BODY_MAX))
         .with_state(sandbox)
 }
 
@@ -112,7 +111,7 @@ async fn gate(
     ) {
         // Read the whole request first, as a real server does, so the client sees
         // the answer and not a connection closed mid-upload.
-        let _ = axum::body::to_bytes(req.into_body(), MATERIAL_MAX * 2).await;
+        let _ = axum::body::to_bytes(req.into_body(), BODY_MAX).await;
         return match fault.map(|f| f.kind) {
             Some(FaultKind::Busy) => err(-1, "system error").into_response(),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "sandbox: injected 500").into_response(),
@@ -242,7 +241,7 @@ async fn upload_image(AxState(sb): AxState<Shared>, multipart: Multipart) -> Jso
     if !matches!(sniff(&bytes), Some(ImageType::Jpeg | ImageType::Png)) {
         return err(40005, "invalid file type: uploadimg takes jpg/png");
     }
-    if bytes.len() >= IMAGE_MAX {
+    if bytes.len() as u64 >= IMAGE_MAX_BYTES {
         return err(
             40009,
             "invalid image size: uploadimg takes images under 1MB",
@@ -273,7 +272,7 @@ async fn add_material(
     if sniff(&bytes).is_none() {
         return err(40005, "invalid file type");
     }
-    if bytes.len() > MATERIAL_MAX {
+    if bytes.len() as u64 > MATERIAL_MAX_BYTES {
         return err(40009, "invalid image size: images up to 10MB");
     }
     let mut s = sb.state();
@@ -299,10 +298,10 @@ fn validate_articles(s: &State, articles: &[DraftArticle]) -> Result<(), Json<Va
         if a.title.trim().is_empty() {
             return Err(err(44003, "empty news data: title"));
         }
-        if a.title.chars().count() > TITLE_MAX {
+        if a.title.chars().count() > TITLE_MAX_CHARS {
             return Err(err(45003, "title size out of limit"));
         }
-        if a.digest.chars().count() > DIGEST_MAX {
+        if a.digest.chars().count() > DIGEST_MAX_CHARS {
             return Err(err(45004, "description size out of limit"));
         }
         if a.content.trim().is_empty() {

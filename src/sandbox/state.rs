@@ -1,7 +1,7 @@
 //! What the emulated account holds: tokens, images, drafts, published articles and
 //! sends, plus the faults a test asked for. Plain data; the HTTP layer is in `mod.rs`.
 
-use crate::config::AccountKind;
+use crate::wechat::types::AccountKind;
 use crate::wechat::DraftArticle;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};

@@ -10,7 +10,7 @@ use crate::config::{AccountKind, Config, PublishMode};
 use crate::content::Post;
 use crate::diagnostic::{self, Diagnostic};
 use crate::ledger::{LedgerView, PushState};
-use crate::publish::prepare::ARTICLES_MAX;
+use crate::wechat::limits::ARTICLES_MAX;
 use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::Serialize;
 use std::borrow::Borrow;

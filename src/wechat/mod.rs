@@ -9,6 +9,7 @@
 //! with WeChat before trying again.
 
 mod error;
+pub mod limits;
 pub mod types;
 
 pub use error::{WechatError, BUSY, DUPLICATE_CLIENTMSGID, INVALID_MEDIA_ID, NO_MASS_QUOTA};
@@ -107,36 +108,6 @@ pub struct ClientOptions {
     pub secret: Secret,
     pub timeout: Duration,
     pub retry: RetryPolicy,
-}
-
-impl ClientOptions {
-    /// Options for a site: base URL from `WXPRESS_API_BASE`, else `[wechat] api_base`,
-    /// else WeChat; secret from `WXPRESS_APP_SECRET`; timeout from
-    /// `WXPRESS_HTTP_TIMEOUT_MS` (default 30 s).
-    pub fn from_config(config: &crate::config::WechatConfig) -> Result<Self, WechatError> {
-        let appid = config
-            .appid
-            .clone()
-            .filter(|a| !a.trim().is_empty())
-            .ok_or(WechatError::MissingAppid)?;
-        Ok(ClientOptions {
-            api_base: api_base(config),
-            appid,
-            secret: Secret::from_env()?,
-            timeout: env_millis("WXPRESS_HTTP_TIMEOUT_MS").unwrap_or(Duration::from_secs(30)),
-            retry: RetryPolicy::from_env(),
-        })
-    }
-}
-
-pub fn api_base(config: &crate::config::WechatConfig) -> String {
-    std::env::var(API_BASE_ENV)
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-        .or_else(|| config.api_base.clone())
-        .unwrap_or_else(|| DEFAULT_API_BASE.to_string())
-        .trim_end_matches('/')
-        .to_string()
 }
 
 struct Token {

@@ -147,3 +147,13 @@ fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String
         _ => None,
     })
 }
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountKind {
+    /// 订阅号: one mass send a day.
+    #[default]
+    Subscription,
+    /// 服务号: four mass sends a month.
+    Service,
+}
