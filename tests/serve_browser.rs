@@ -277,3 +277,42 @@ fn index_updates_when_a_post_is_added() {
         "document.getElementById('wx-index').innerText.includes('刚写好的')"
     ));
 }
+
+#[test]
+fn scripts_in_the_writers_raw_html_do_not_run_in_the_preview() {
+    let Some(chrome) = chrome() else { return };
+    let dir = site();
+    write(
+        dir.path(),
+        "content/tech/hello.md",
+        hello(
+            "第一段文字。\n\n<img src=\"nothing.invalid\" onerror=\"parent.document.title='PWNED-1'\">\n\n<script>parent.document.title='PWNED-2'</script>\n\n<a href=\"javascript:parent.document.title='PWNED-3'\" id=\"js-link\">链接</a>",
+        ),
+    );
+    let server = start(dir.path(), false);
+    let tab = open_post(&chrome, &format!("{}post/hello/", server.url()));
+    // Live updates insert the article again: its handlers must stay dead too.
+    atomic_save(
+        dir.path(),
+        "content/tech/hello.md",
+        &hello("第一段文字 LIVE-EDIT-2。\n\n<img src=\"x.invalid\" onerror=\"parent.document.title='PWNED-4'\">"),
+    );
+    assert!(wait_js(
+        &tab,
+        &format!("{ARTICLE_TEXT}.includes('LIVE-EDIT-2')")
+    ));
+    std::thread::sleep(Duration::from_millis(500));
+    let title = js(&tab, "document.title");
+    assert!(
+        !title.as_str().unwrap_or("").contains("PWNED"),
+        "a script of the article ran: title {title}"
+    );
+    let direct = chrome.browser.new_tab().unwrap();
+    direct
+        .navigate_to(&format!("{}post/hello/article.html", server.url()))
+        .unwrap();
+    direct.wait_until_navigated().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let title = js(&direct, "document.title");
+    assert!(!title.as_str().unwrap_or("").contains("PWNED"), "{title}");
+}

@@ -396,3 +396,68 @@ fn calendar_problems_show_on_the_post_they_concern() {
     let first = get(&server, "/post/first-push/").text();
     assert!(!first.contains("schedule-quota"));
 }
+
+/// A GET with the `Host` header as given, as a browser sends after DNS rebinding.
+fn get_with_host(server: &wxpress::serve::Server, host: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn a_host_name_other_than_localhost_is_refused_against_dns_rebinding() {
+    let dir = site();
+    let server = start(dir.path(), true);
+    let port = server.addr().port();
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("localhost.evil.example:{port}"),
+    ] {
+        let response = get_with_host(&server, &host, "/post/hello/article.html");
+        assert!(response.starts_with("HTTP/1.1 403"), "{host}: {response}");
+        assert!(!response.contains("你好"), "{host}: no article leaks");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "LOCALHOST".to_string(),
+    ] {
+        let response = get_with_host(&server, &host, "/");
+        assert!(response.starts_with("HTTP/1.1 200"), "{host}: {response}");
+    }
+}
+
+#[test]
+fn no_script_of_the_article_can_run_in_the_preview() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    for path in ["/post/hello/article.html", "/post/hello/frame"] {
+        let response = get_with_host(&server, "localhost", path);
+        let csp = response
+            .lines()
+            .find(|l| {
+                l.to_ascii_lowercase()
+                    .starts_with("content-security-policy:")
+            })
+            .unwrap_or_else(|| panic!("{path}: no CSP: {response}"));
+        assert!(csp.contains("script-src 'none'"), "{path}: {csp}");
+    }
+    let page = get(&server, "/post/hello/").text();
+    assert!(
+        page.contains(r#"frame" sandbox="allow-same-origin" title="#),
+        "the frame runs no scripts: {page}"
+    );
+}

@@ -42,7 +42,58 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/post/{slug}/article.html", get(article))
         .route("/post/{slug}/{file}", get(asset))
         .fallback(|| async { not_found("No such page.") })
+        .layer(axum::middleware::from_fn(local_host_only))
         .with_state(app)
+}
+
+/// Refuses requests whose `Host` is a name other than `localhost`. Against DNS
+/// rebinding: a web page on `evil.example` can point its own name at 127.0.0.1
+/// and then read the preview (unpublished drafts) as same-origin; the browser
+/// still sends `Host: evil.example`. IP literals (`127.0.0.1`, the LAN address
+/// given to `--bind`) cannot be rebound and are served.
+async fn local_host_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let allowed = match req.headers().get(header::HOST) {
+        None => true,
+        Some(host) => host.to_str().is_ok_and(is_local_host),
+    };
+    if allowed {
+        return next.run(req).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CACHE_CONTROL, "no-store")],
+        "wxpress serve answers only to localhost or an IP address in the Host header.\n",
+    )
+        .into_response()
+}
+
+fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host
+            .rsplit_once(':')
+            .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// The article is the writer's HTML: no script of it may run in the preview,
+/// whatever raw HTML the post holds (the frame is sandboxed too).
+const ARTICLE_CSP: &str =
+    "default-src 'self' data:; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; style-src 'self' 'unsafe-inline'";
+
+/// Like [`fresh`], for documents that carry the writer's article.
+fn article_page(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_SECURITY_POLICY, ARTICLE_CSP),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 fn not_found(why: &str) -> Response {
@@ -122,10 +173,7 @@ async fn post_page(Extract(app): Extract<App>, UrlPath(slug): UrlPath<String>) -
 
 async fn frame(Extract(app): Extract<App>, UrlPath(slug): UrlPath<String>) -> Response {
     match find(&app, &slug) {
-        Ok(entry) => fresh(
-            "text/html; charset=utf-8",
-            app.pages.frame(&app.state.read(), &entry),
-        ),
+        Ok(entry) => article_page(app.pages.frame(&app.state.read(), &entry)),
         Err(why) => not_found(why),
     }
 }
@@ -147,7 +195,7 @@ async fn live(Extract(app): Extract<App>, UrlPath(slug): UrlPath<String>) -> Res
 async fn article(Extract(app): Extract<App>, UrlPath(slug): UrlPath<String>) -> Response {
     match find(&app, &slug) {
         Ok(entry) => match &entry.article {
-            Some(a) => fresh("text/html; charset=utf-8", a.html.clone()),
+            Some(a) => article_page(a.html.clone()),
             None => not_found("This post has no article yet: it does not build."),
         },
         Err(why) => not_found(why),
