@@ -170,6 +170,47 @@ pub enum PublishMode {
 /// Which kind of account `[wechat] account` names; the API behaves by it.
 pub use crate::wechat::types::AccountKind;
 
+/// The longest entry a word list may have: lists hold words and phrases, and a
+/// pasted paragraph would make the word automaton (built once per run) huge.
+pub const WORD_MAX_CHARS: usize = 64;
+
+/// Entries of `[check.words]`, `[check] known` and `[check.typos]` over
+/// [`WORD_MAX_CHARS`], each at the place it is written.
+fn word_list_errors(check: &CheckConfig, text: &str, index: &LineIndex) -> Vec<Diagnostic> {
+    let lists: [(&str, Vec<&String>); 4] = [
+        ("[check.words] banned", check.words.banned.iter().collect()),
+        ("[check.words] allow", check.words.allow.iter().collect()),
+        ("[check] known", check.known.iter().collect()),
+        (
+            "[check.typos]",
+            check.typos.iter().flat_map(|(k, v)| [k, v]).collect(),
+        ),
+    ];
+    let mut errors = Vec::new();
+    for (list, entries) in lists {
+        for entry in entries {
+            let chars = entry.chars().count();
+            if chars <= WORD_MAX_CHARS {
+                continue;
+            }
+            let head: String = entry.chars().take(12).collect();
+            let pos = text
+                .find(head.as_str())
+                .map_or(crate::diagnostic::Pos::START, |at| index.pos(at));
+            errors.push(
+                Diagnostic::error(
+                    FILE,
+                    pos,
+                    "config",
+                    format!("an entry of {list} has {chars} characters (`{head}…`); entries are words or phrases of at most {WORD_MAX_CHARS}"),
+                )
+                .with_suggestion("split it into the words you mean, or remove it"),
+            );
+        }
+    }
+    errors
+}
+
 impl Config {
     /// Reads and validates `root/config.toml`.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
@@ -257,6 +298,7 @@ impl Config {
             &index,
             FILE,
         ));
+        errors.extend(word_list_errors(&config.check, text, &index));
         for slot in &config.schedule.slots {
             match parse_slot(slot.get_ref()) {
                 Some(t) => config.schedule.slot_times.push(t),

@@ -130,7 +130,16 @@ pub fn read_sensitive_files(
             .map_err(|problem| problem.message("the file", name))
             .and_then(|path| std::fs::read_to_string(path).map_err(|e| e.to_string()));
         match read {
-            Ok(text) => lists.push((name.clone(), entries(&text).map(str::to_string).collect())),
+            Ok(text) => {
+                let max = crate::config::WORD_MAX_CHARS;
+                match entries(&text).position(|e| e.chars().count() > max) {
+                    Some(i) => errors.push(
+                        Diagnostic::error(crate::config::FILE, Pos::START, "config", format!("sensitive-word file `{name}`: entry {} is over {max} characters", i + 1))
+                            .with_suggestion("one word or phrase per line"),
+                    ),
+                    None => lists.push((name.clone(), entries(&text).map(str::to_string).collect())),
+                }
+            }
             Err(e) => errors.push(
                 Diagnostic::error(crate::config::FILE, Pos::START, "config", format!("cannot read sensitive-word file `{name}`: {e}"))
                     .with_suggestion("paths in [check.words] sensitive_files are relative to the site root; one word per line"),

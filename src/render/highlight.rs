@@ -134,7 +134,9 @@ thread_local! {
 /// Renders a fenced block's text into `out` as the inner HTML of its `<code>`.
 pub fn code_html(out: &mut String, code: &str, lang: &str) {
     let code = code.strip_suffix('\n').unwrap_or(code);
-    let segments = config(lang).and_then(|config| colour_segments(code, config));
+    let segments = config(lang)
+        .filter(|_| grammar_can_take(lang, code))
+        .and_then(|config| colour_segments(code, config));
     let segments = segments.unwrap_or_else(|| vec![(None, code)]);
     let mut line_start = true;
     for (colour, text) in segments {
@@ -158,6 +160,28 @@ pub fn code_html(out: &mut String, code: &str, lang: &str) {
             line_start = false;
         }
     }
+}
+
+/// Deepest block nesting, in columns of a line's leading indentation and
+/// sequence/mapping markers, that YAML code may have and still be highlighted.
+const YAML_MAX_NESTING_COLUMNS: usize = 160;
+
+/// Inputs a grammar cannot take stay plain text. tree-sitter-yaml's scanner keeps
+/// one entry per nesting level and aborts the whole process (a C assertion, not a
+/// panic) when they outgrow tree-sitter's 1,024-byte state buffer, at ~254
+/// levels: `- - - …` on one line is enough. Other grammars were tried with 3,000
+/// nested brackets, tags and quotes, 400 indent levels and a 200 KB line, and
+/// took them (`tests/render_bounds.rs`).
+fn grammar_can_take(lang: &str, code: &str) -> bool {
+    if !matches!(lang.to_ascii_lowercase().as_str(), "yaml" | "yml") {
+        return true;
+    }
+    code.lines().all(|line| {
+        line.bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':'))
+            .count()
+            <= YAML_MAX_NESTING_COLUMNS
+    })
 }
 
 /// The code cut into runs of one colour. Adjacent runs of one colour, and

@@ -5,6 +5,7 @@ mod cjk;
 pub mod highlight;
 pub mod inline;
 pub mod markdown;
+mod nesting;
 pub mod theme;
 
 pub use markdown::{Footnote, Reference};
@@ -72,6 +73,17 @@ pub fn render_post(
     let mut images: Vec<Asset> = Vec::new();
     let mut names: HashMap<PathBuf, String> = HashMap::new();
     let index = LineIndex::new(&post.text);
+    if let Err(deep) = nesting::check(post.body(), markdown::options()) {
+        return Err(vec![Diagnostic::error(
+            &post.source,
+            index.pos(post.body_offset + deep.offset),
+            "nesting",
+            deep.message,
+        )
+        .with_suggestion(
+            "close the elements you opened, or flatten the quotes and lists; no reader sees that depth",
+        )]);
+    }
     let body = markdown::render(post.body(), &mut |src, range| {
         let pos = index.pos(post.body_offset + range.start);
         resolve_image(ctx.root, post, src, &mut images, &mut names, |d| {
