@@ -136,3 +136,122 @@ fn systemd_timer_starts_the_due_service_and_the_daemon_unit_stops_gently() {
     // Longer than the default 5 minutes publishing may wait for WeChat.
     assert!(daemon["TimeoutStopSec"].parse::<u64>().unwrap() > 300);
 }
+
+/// The ledger commit step, run for real: a remote that someone pushed to while
+/// the publish ran still ends up with the ledger's new lines and theirs.
+#[test]
+fn github_workflow_keeps_ledger_lines_when_the_first_push_is_refused() {
+    let text = example("github-actions/wxpress-publish.yml");
+    let doc: Value = serde_norway::from_str(&text).unwrap();
+    let steps = doc["jobs"]["publish"]["steps"].as_sequence().unwrap();
+    let script = steps
+        .iter()
+        .find_map(|s| {
+            s["run"]
+                .as_str()
+                .filter(|r| r.contains("git add .wxpress/ledger.jsonl"))
+        })
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let git = |cwd: &Path, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let remote = dir.path().join("remote.git");
+    git(
+        dir.path(),
+        &[
+            "init",
+            "--quiet",
+            "--bare",
+            "-b",
+            "main",
+            remote.to_str().unwrap(),
+        ],
+    );
+    let runner = dir.path().join("runner");
+    let writer = dir.path().join("writer");
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "--quiet",
+            remote.to_str().unwrap(),
+            runner.to_str().unwrap(),
+        ],
+    );
+    std::fs::create_dir_all(runner.join(".wxpress")).unwrap();
+    std::fs::write(runner.join(".wxpress/ledger.jsonl"), "{\"old\":1}\n").unwrap();
+    git(&runner, &["add", "."]);
+    git(&runner, &["commit", "--quiet", "-m", "start"]);
+    git(&runner, &["push", "--quiet", "origin", "HEAD:main"]);
+    git(
+        &runner,
+        &["branch", "--quiet", "--set-upstream-to=origin/main"],
+    );
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "--quiet",
+            remote.to_str().unwrap(),
+            writer.to_str().unwrap(),
+        ],
+    );
+
+    // The writer pushes a post while the runner publishes and appends to its ledger.
+    std::fs::write(writer.join("post.md"), "新文章").unwrap();
+    git(&writer, &["add", "."]);
+    git(&writer, &["commit", "--quiet", "-m", "a post"]);
+    git(&writer, &["push", "--quiet", "origin", "HEAD:main"]);
+    std::fs::write(
+        runner.join(".wxpress/ledger.jsonl"),
+        "{\"old\":1}\n{\"new\":2}\n",
+    )
+    .unwrap();
+    // And pushes once more in the instant between the runner's rebase and its
+    // push (a pre-push hook that races, once): that first push is refused.
+    let hook = runner.join(".git/hooks/pre-push");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\n[ -e \"$GIT_DIR/raced\" ] && exit 0\ntouch \"$GIT_DIR/raced\"\ncd '{}' && unset GIT_DIR && echo more >> post.md && git -c user.name=w -c user.email=w@example.com commit --quiet -am more && git push --quiet origin HEAD:main\n",
+            writer.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    let out = std::process::Command::new("bash")
+        .args(["-e", "-c", script])
+        .current_dir(&runner)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ledger = git(&remote, &["show", "main:.wxpress/ledger.jsonl"]);
+    assert_eq!(ledger, "{\"old\":1}\n{\"new\":2}\n");
+    assert_eq!(git(&remote, &["show", "main:post.md"]), "新文章more\n");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("push refused (attempt 1)"),
+        "the race happened: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
