@@ -67,6 +67,23 @@ pub enum PushState {
 }
 
 impl PushState {
+    /// The name written in the ledger, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            PushState::New => "new",
+            PushState::Drafting => "drafting",
+            PushState::Drafted => "drafted",
+            PushState::Submitting => "submitting",
+            PushState::Submitted => "submitted",
+            PushState::Published => "published",
+            PushState::Sending => "sending",
+            PushState::Sent => "sent",
+            PushState::Superseded => "superseded",
+        }
+    }
+}
+
+impl PushState {
     /// The push reached the end of `mode`.
     pub fn is_done(self, mode: PublishMode) -> bool {
         match self {
@@ -281,6 +298,20 @@ pub fn now() -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn state_names_are_the_ledger_names() {
+        use PushState::*;
+        for state in [
+            New, Drafting, Drafted, Submitting, Submitted, Published, Sending, Sent, Superseded,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&state).unwrap(),
+                format!("\"{}\"", state.name())
+            );
+        }
+    }
+
     use super::*;
 
     fn record(state: PushState) -> Entry {

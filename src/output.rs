@@ -304,8 +304,8 @@ fn swap_aside(new_tree: &Path) -> PathBuf {
 const SWAP_SUFFIX: &str = ".swap";
 
 /// Temporary folders of a run that was killed: never part of the output, and
-/// removed only if they carry the marker, so a stranger's folder of that name
-/// survives. An old tree set aside by the two-rename fallback is put back first
+/// removed only if they carry the marker (or are empty), so a stranger's folder
+/// of that name survives. An old tree set aside by the two-rename fallback is put back first
 /// when the run died before the new one took its place.
 fn remove_leftovers(parent: &Path, name: &str) {
     let prefix = format!(".{name}.new-");
@@ -313,10 +313,13 @@ fn remove_leftovers(parent: &Path, name: &str) {
     for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        if !(file_name.starts_with(&prefix)
-            && entry.file_type().is_ok_and(|t| t.is_dir())
-            && path.join(MARKER).is_file())
-        {
+        if !(file_name.starts_with(&prefix) && entry.file_type().is_ok_and(|t| t.is_dir())) {
+            continue;
+        }
+        if !path.join(MARKER).is_file() {
+            // Killed between creating the folder and marking it: empty, so
+            // removing it loses nothing (remove_dir fails on anything else).
+            let _ = std::fs::remove_dir(&path);
             continue;
         }
         if file_name.ends_with(SWAP_SUFFIX) && !out.exists() {
@@ -432,6 +435,8 @@ mod tests {
         std::fs::create_dir_all(dir.path().join(".public.new-abc/x")).unwrap();
         std::fs::write(dir.path().join(".public.new-abc").join(MARKER), "").unwrap();
         std::fs::create_dir_all(dir.path().join(".public.new-mine")).unwrap();
+        std::fs::write(dir.path().join(".public.new-mine/notes.txt"), "mine").unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.new-empty")).unwrap();
         write(
             &dir.path().join("public"),
             &[post("a", "甲")],
@@ -440,7 +445,14 @@ mod tests {
         )
         .unwrap();
         assert!(!dir.path().join(".public.new-abc").exists());
-        assert!(dir.path().join(".public.new-mine").exists(), "not ours");
+        assert!(
+            dir.path().join(".public.new-mine/notes.txt").exists(),
+            "not ours"
+        );
+        assert!(
+            !dir.path().join(".public.new-empty").exists(),
+            "empty: killed before the marker"
+        );
     }
 
     #[test]

@@ -287,3 +287,32 @@ fn slugs_that_differ_only_in_case_conflict() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_cover_is_judged_by_its_content_not_its_name() {
+    for (bytes, why) in [
+        (&b""[..], "the file is empty"),
+        (
+            &b"just some text, saved as png"[..],
+            "its content is not an image",
+        ),
+        (
+            &b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"[..],
+            "it is a Gif image",
+        ),
+    ] {
+        let site = TestSite::new();
+        site.write_bytes("content/tech/cover.png", bytes);
+        site.write(
+            "content/tech/a.md",
+            "+++\ntitle = \"测试文章\"\nsummary = \"摘要\"\ncover = \"cover.png\"\n+++\n正文\n",
+        );
+        let errors = site.build_errors();
+        assert!(
+            errors.iter().any(|e| e.contains(
+                "error[cover-missing]: cover `cover.png` is not a readable jpg or png image"
+            ) && e.contains(why)),
+            "{why}: {errors:?}"
+        );
+    }
+}

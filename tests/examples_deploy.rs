@@ -228,8 +228,9 @@ fn github_workflow_keeps_ledger_lines_when_the_first_push_is_refused() {
     std::fs::write(
         &hook,
         format!(
-            "#!/bin/sh\n[ -e \"$GIT_DIR/raced\" ] && exit 0\ntouch \"$GIT_DIR/raced\"\ncd '{}' && unset GIT_DIR && echo more >> post.md && git -c user.name=w -c user.email=w@example.com commit --quiet -am more && git push --quiet origin HEAD:main\n",
-            writer.display()
+            "#!/bin/sh\n[ -e '{raced}' ] && exit 0\ntouch '{raced}'\ncd '{}' && unset GIT_DIR && echo more >> post.md && git -c user.name=w -c user.email=w@example.com commit --quiet -am more && git push --quiet origin HEAD:main\n",
+            writer.display(),
+            raced = dir.path().join("raced").display(),
         ),
     )
     .unwrap();

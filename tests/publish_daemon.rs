@@ -134,6 +134,19 @@ fn slow_sandbox(publish_delay: Duration) -> Running {
     .unwrap()
 }
 
+/// Waits until the ledger records a submitted push: the daemon is mid-push.
+fn wait_until_submitted(site: &Site) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !site.ledger().contains("\"state\":\"submitted\"") {
+        assert!(
+            Instant::now() < deadline,
+            "never submitted: {}",
+            site.ledger()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn ts(v: &Value) -> jiff::Timestamp {
     v["ts"].as_str().unwrap().parse().unwrap()
 }
@@ -181,15 +194,7 @@ fn sigterm_during_a_push_finishes_it_and_a_restart_publishes_nothing_more() {
     let mut d = Daemon::start(&site, &sb, None);
     d.wait_for("due", Duration::from_secs(20));
     // Wait until the submit is recorded, then stop the daemon mid-push.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !site.ledger().contains("\"state\":\"submitted\"") {
-        assert!(
-            Instant::now() < deadline,
-            "never submitted: {}",
-            site.ledger()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until_submitted(&site);
     assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 0);
     let status = d.terminate();
     assert!(status.success(), "{status:?}");
@@ -227,4 +232,38 @@ fn a_crash_mid_push_then_restart_gives_exactly_one_publish() {
     assert_eq!(calls(&sb, "freepublish/submit"), 1);
     assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 1);
     assert_eq!(site.pushes()[0]["state"], "published");
+}
+
+#[test]
+fn sigterm_finishes_only_the_push_in_flight_and_leaves_the_next_for_a_restart() {
+    // Two pushes due at one wake-up (the posts at two times, both just past).
+    let sb = slow_sandbox(Duration::from_secs(2));
+    let site = site();
+    let now = jiff::Timestamp::now().as_second();
+    for (post, ago) in [(HELLO, 20), (SECOND, 10)] {
+        let when = jiff::Timestamp::from_second(now - ago).unwrap();
+        let p = site.root().join(post);
+        let old = std::fs::read_to_string(&p).unwrap();
+        let text = when.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        std::fs::write(&p, old.replace("2026-12-01T12:00:00", &text)).unwrap();
+    }
+    let mut d = Daemon::start(&site, &sb, None);
+    d.wait_for("due", Duration::from_secs(20));
+    wait_until_submitted(&site);
+    let status = d.terminate();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        d.events("published"),
+        1,
+        "only the push in flight: {:#?}",
+        d.seen
+    );
+    assert_eq!(calls(&sb, "freepublish/submit"), 1);
+
+    let mut again = Daemon::start(&site, &sb, None);
+    again.wait_for("published", Duration::from_secs(30));
+    again.wait_for("sleep", Duration::from_secs(20));
+    assert!(again.terminate().success());
+    assert_eq!(calls(&sb, "freepublish/submit"), 2, "the second push, once");
+    assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 2);
 }

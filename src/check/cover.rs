@@ -42,6 +42,23 @@ pub fn check(cx: &mut Cx, root: &Path) {
         }
         return;
     }
+    // What the file is, not what its name says: a zero-byte, text or foreign file
+    // named cover.png would pass the build and fail at WeChat's upload.
+    let content = if is_jpg_or_png(&path) {
+        jpg_or_png_header(&path)
+    } else {
+        Ok(()) // the name already says it is no jpg or png: `cover-image` below
+    };
+    if let Err(why) = content {
+        if let Some(f) = cx.at_pos(
+            Rule::CoverMissing,
+            pos,
+            format!("cover `{cover}` is not a readable jpg or png image: {why}"),
+        ) {
+            f.help("export the cover again as jpg or png");
+        }
+        return;
+    }
     if !cx.on(Rule::CoverImage) {
         return;
     }
@@ -92,4 +109,24 @@ pub fn is_jpg_or_png(path: &Path) -> bool {
     path.extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .is_some_and(|e| matches!(e.as_str(), "jpg" | "jpeg" | "png"))
+}
+
+/// Reads the file's first bytes: a jpg or png header with a size, or why not.
+fn jpg_or_png_header(path: &Path) -> Result<(), String> {
+    use std::io::Read;
+    let mut header = Vec::with_capacity(64);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64).read_to_end(&mut header))
+        .map_err(|e| e.to_string())?;
+    if header.is_empty() {
+        return Err("the file is empty".into());
+    }
+    match imagesize::image_type(&header) {
+        Ok(imagesize::ImageType::Jpeg | imagesize::ImageType::Png) => {}
+        Ok(other) => return Err(format!("it is a {other:?} image")),
+        Err(_) => return Err("its content is not an image".into()),
+    }
+    imagesize::size(path)
+        .map(|_| ())
+        .map_err(|e| format!("its header is damaged ({e})"))
 }

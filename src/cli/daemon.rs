@@ -3,8 +3,9 @@
 //! The ledger is its only state: every wake-up re-reads config, posts and ledger,
 //! publishes what is due, then sleeps until the next push (at most the rescan
 //! interval, so edited or new posts are seen). A restart loses nothing.
-//! SIGTERM and Ctrl-C set a flag; the loop checks it between steps, so a push
-//! that has started is finished before the process exits.
+//! SIGTERM and Ctrl-C set a flag; the loop checks it between pushes, so the push
+//! in flight is finished before the process exits and the others wait for the
+//! next start.
 
 use super::publish::{due_files, execute, Stopped};
 use serde_json::{json, Value};
@@ -61,7 +62,7 @@ pub fn run(root: &Path, mode: PublishMode, audience: Audience, wait: Duration) -
     );
     while !stop.load(Ordering::SeqCst) {
         // After an error, sleep the whole rescan interval: no hammering.
-        let next = wake_up(root, mode, audience, wait).unwrap_or(None);
+        let next = wake_up(root, mode, audience, wait, &stop).unwrap_or(None);
         if stop.load(Ordering::SeqCst) {
             break;
         }
@@ -73,7 +74,17 @@ pub fn run(root: &Path, mode: PublishMode, audience: Audience, wait: Duration) -
             "sleep",
             json!({ "until": until.to_string(), "next_push": next.map(|n| n.to_string()) }),
         );
-        while !stop.load(Ordering::SeqCst) && jiff::Timestamp::now() < until {
+        // The deadline is on the monotonic clock, so setting the wall clock back
+        // does not delay a push; the wall clock is looked at too, so setting it
+        // forward (or a suspended laptop waking up) wakes the loop at once. The
+        // next wake-up judges what is due by the wall clock again.
+        let now = jiff::Timestamp::now();
+        let left = Duration::try_from(until.duration_since(now)).unwrap_or_default();
+        let deadline = std::time::Instant::now() + left;
+        while !stop.load(Ordering::SeqCst)
+            && std::time::Instant::now() < deadline
+            && jiff::Timestamp::now() < until
+        {
             std::thread::sleep(TICK);
         }
     }
@@ -89,6 +100,7 @@ fn wake_up(
     mode: PublishMode,
     audience: Audience,
     wait: Duration,
+    stop: &AtomicBool,
 ) -> Result<Option<jiff::Timestamp>, ()> {
     let site = Site::load(root).map_err(|d| {
         super::print_diagnostics(&d);
@@ -129,6 +141,7 @@ fn wake_up(
                     json!({ "message": "another wxpress run holds the site's lock" }),
                 )
             },
+            &|| stop.load(Ordering::SeqCst),
         );
         match outcomes {
             Ok(outcomes) => {

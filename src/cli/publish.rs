@@ -212,6 +212,7 @@ pub fn run(args: Args) -> ExitCode {
         &progress,
         move |note| notes.line(&format!("  {note}")),
         || progress.line("another wxpress run is publishing this site; waiting for it to finish…"),
+        &|| false,
     ) {
         Ok(o) => o,
         Err(Stopped::Refused(refusals)) => {
@@ -255,6 +256,7 @@ pub fn execute(
     progress: &dyn publish::Progress,
     on_retry: impl Fn(&str) + 'static,
     on_wait: impl FnOnce(),
+    stop: &dyn Fn() -> bool,
 ) -> Result<Vec<Outcome>, Stopped> {
     let _lock = lock::acquire(root, wait, on_wait).map_err(|e| Stopped::Failed(e.to_string()))?;
     // Read the ledger only once the lock is ours: the other run may have just written it.
@@ -279,7 +281,7 @@ pub fn execute(
             .supersede(id)
             .map_err(|e| Stopped::Failed(e.to_string()))?;
     }
-    Ok(publisher.run(pushes))
+    Ok(publisher.run(pushes, stop))
 }
 
 /// The posts of every push due at `now` that the ledger does not have yet.

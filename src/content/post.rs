@@ -315,8 +315,27 @@ fn validate(
 }
 
 /// RFC 3339, with or without an offset; without one, the time is in the site's zone.
+/// A zone annotation (`…+08:00[Asia/Shanghai]`, RFC 9557) is honoured: the zone
+/// must exist and agree with the offset. Offsets run from -12:00 to +14:00 on
+/// Earth; anything else is a typo, not a place.
 pub fn parse_schedule(text: &str, tz: &jiff::tz::TimeZone) -> Result<jiff::Zoned, String> {
+    use jiff::fmt::temporal::{Pieces, PiecesOffset};
     let text = text.trim();
+    let pieces = Pieces::parse(text).map_err(|e| e.to_string())?;
+    if let Some(PiecesOffset::Numeric(offset)) = pieces.offset() {
+        let seconds = offset.offset().seconds();
+        if !(-12 * 3600..=14 * 3600).contains(&seconds) {
+            return Err(format!(
+                "the offset {} does not exist (offsets run from -12:00 to +14:00)",
+                offset.offset()
+            ));
+        }
+    }
+    if pieces.time_zone_annotation().is_some() {
+        // jiff checks that the zone exists and that the offset is one it has.
+        let zoned: jiff::Zoned = text.parse().map_err(|e: jiff::Error| e.to_string())?;
+        return Ok(zoned.with_time_zone(tz.clone()));
+    }
     if let Ok(ts) = text.parse::<jiff::Timestamp>() {
         return Ok(ts.to_zoned(tz.clone()));
     }
@@ -337,6 +356,28 @@ mod tests {
         assert_eq!(z.timestamp().to_string(), "2026-12-01T12:00:00Z");
         assert!(parse_schedule("下周一", &tz).is_err());
         assert!(parse_schedule("2026-13-01T12:00:00", &tz).is_err());
+    }
+
+    #[test]
+    fn zone_annotations_are_honoured_or_refused() {
+        let tz = jiff::tz::db().get("Asia/Shanghai").unwrap();
+        let z = parse_schedule("2026-12-01T12:00:00-05:00[America/New_York]", &tz).unwrap();
+        assert_eq!(z.timestamp().to_string(), "2026-12-01T17:00:00Z");
+        assert_eq!(z.time_zone(), &tz, "shown in the site's zone");
+        let z = parse_schedule("2026-12-01T12:00:00[America/New_York]", &tz).unwrap();
+        assert_eq!(
+            z.timestamp().to_string(),
+            "2026-12-01T17:00:00Z",
+            "the zone, not the site's"
+        );
+        assert!(parse_schedule("2026-12-01T12:00:00+08:00[Mars/Olympus]", &tz).is_err());
+        assert!(
+            parse_schedule("2026-12-01T12:00:00+08:00[America/New_York]", &tz).is_err(),
+            "offset and zone disagree"
+        );
+        let e = parse_schedule("2026-12-01T12:00:00+25:00", &tz).unwrap_err();
+        assert!(e.contains("does not exist"), "{e}");
+        assert!(parse_schedule("2026-12-01T12:00:00+14:00", &tz).is_ok());
     }
 
     #[test]

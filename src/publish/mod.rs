@@ -184,9 +184,10 @@ fn describe(rec: &PushRecord) -> String {
             rec.media_id.as_deref().unwrap_or("?")
         ),
         s => format!(
-            "pushed on {when} and left unfinished (state {s:?}, push {}); finish it by publishing \
+            "pushed on {when} and left unfinished (state {}, push {}); finish it by publishing \
              the unchanged version, or delete its draft in the WeChat backend and remove the \
              push's lines from .wxpress/ledger.jsonl",
+            s.name(),
             rec.push
         ),
     }
@@ -213,8 +214,18 @@ pub struct Publisher<'a> {
 }
 
 impl Publisher<'_> {
-    pub fn run(&mut self, pushes: &[Push]) -> Vec<Outcome> {
-        pushes.iter().map(|p| self.run_push(p)).collect()
+    /// Runs the pushes in order. `stop` is asked before each one, so a stop
+    /// request (the daemon's SIGTERM) finishes only the push in flight; the
+    /// others stay due for the next run.
+    pub fn run(&mut self, pushes: &[Push], stop: &dyn Fn() -> bool) -> Vec<Outcome> {
+        let mut outcomes = Vec::with_capacity(pushes.len());
+        for push in pushes {
+            if stop() {
+                break;
+            }
+            outcomes.push(self.run_push(push));
+        }
+        outcomes
     }
 
     /// `message/mass/preview`: sends the push to one WeChat user through a temporary
@@ -329,7 +340,7 @@ impl Publisher<'_> {
             self.progress.step(&format!(
                 "{}: already {}, nothing to do",
                 push.titles(),
-                format!("{:?}", rec.state).to_lowercase()
+                rec.state.name()
             ));
             return outcome(&rec, true, None);
         }
@@ -756,7 +767,7 @@ pub fn plan_calls(
             "# push {} ({}, {}): {}",
             push.id,
             mode_name(mode),
-            format!("{state:?}").to_lowercase(),
+            state.name(),
             push.titles()
         ));
         if state.is_done(mode) {

@@ -11,7 +11,7 @@ use crate::content::Post;
 use crate::diagnostic::{self, Diagnostic};
 use crate::ledger::{LedgerView, PushState};
 use crate::wechat::limits::ARTICLES_MAX;
-use jiff::{SignedDuration, Timestamp, Zoned};
+use jiff::{Timestamp, Zoned};
 use serde::Serialize;
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
@@ -386,11 +386,6 @@ pub fn files<'a>(
         .filter_map(|i| posts.iter().find(|p| p.source == i.source))
         .map(|p| p.path.clone())
         .collect()
-}
-
-/// How late a push is at `now` (negative: still ahead).
-pub fn lateness(push: &ScheduledPush, now: &Timestamp) -> SignedDuration {
-    now.duration_since(push.at.timestamp())
 }
 
 #[cfg(test)]

@@ -374,7 +374,7 @@ fn days_follow_the_zone_across_dst() {
     );
     assert_eq!(
         cal[1].at.timestamp().duration_since(cal[0].at.timestamp()),
-        SignedDuration::from_hours(24)
+        jiff::SignedDuration::from_hours(24)
     );
     assert_eq!(cal[1].quota.as_ref().unwrap().period, "2026-11-01");
     assert_eq!(cal[1].quota.as_ref().unwrap().used, 2);

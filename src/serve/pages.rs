@@ -117,7 +117,13 @@ impl Pages {
     fn render(&self, name: &str, context: &Context) -> String {
         self.tera
             .render(name, context)
-            .unwrap_or_else(|e| panic!("preview template {name} failed: {e:?}"))
+            // The templates are tested; should one still fail, show why, don't panic.
+            .unwrap_or_else(|e| {
+                format!(
+                    "<p>wxpress: the preview page {name} could not be rendered: {}</p>",
+                    e.to_string().replace('&', "&amp;").replace('<', "&lt;")
+                )
+            })
             .trim()
             .to_string()
     }
