@@ -158,18 +158,3 @@ pub struct Compilation {
     /// Load errors, slug conflicts and calendar problems.
     pub diagnostics: Vec<Diagnostic>,
 }
-
-impl Compilation {
-    /// Every diagnostic of the run, sorted, each once.
-    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
-        let mut all = self.diagnostics.clone();
-        all.extend(
-            self.posts
-                .iter()
-                .flat_map(|p| p.diagnostics.iter().cloned()),
-        );
-        diagnostic::sort(&mut all);
-        all.dedup();
-        all
-    }
-}

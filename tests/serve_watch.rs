@@ -476,3 +476,37 @@ fn content_folder_created_after_start() {
     .as_deref()
         == Some("第一篇改")));
 }
+
+#[test]
+fn a_symlinked_post_added_while_serving_is_skipped_like_at_start_up() {
+    let dir = site();
+    let root = dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "secret.md",
+        "+++\ntitle = \"外面的文件\"\n+++\n\n机密内容\n",
+    );
+    let server = start(root, false);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        root.join("content/tech/linked.md"),
+    )
+    .unwrap();
+    // A real post saved after the link: once it shows, the link was seen too.
+    write(
+        root,
+        "content/tech/after.md",
+        "+++\ntitle = \"之后\"\n+++\n\n正文\n",
+    );
+    assert!(wait_until(WAIT, || server
+        .state()
+        .read()
+        .entries
+        .contains_key("content/tech/after.md")));
+    let snap = server.state().read();
+    assert!(
+        !snap.entries.contains_key("content/tech/linked.md"),
+        "the symlinked post was loaded"
+    );
+}

@@ -401,8 +401,11 @@ impl State {
             .par_iter()
             .map(|path| {
                 let source = content::relative_path(&self.root, path);
-                let loaded = path
-                    .is_file()
+                // A regular file, as `content::discover` takes them: a symlinked
+                // post (which could point anywhere) is skipped at start-up and here.
+                let regular =
+                    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+                let loaded = regular
                     .then(|| self.load_file(&site, path, previous.get(&source).map(|e| &**e)));
                 (source, path.clone(), loaded)
             })
