@@ -36,7 +36,8 @@ fn main() {
         let body = markdown::render(post.body(), &mut |src, _| markdown::ImageOut {
             src: src.to_string(),
             width: None,
-        });
+        })
+        .unwrap();
         times[1] += t.elapsed();
 
         for (code, lang) in code_blocks(post.body()) {

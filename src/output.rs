@@ -42,7 +42,7 @@ pub enum OutputFile<'a> {
         text: &'a str,
     },
     /// A file copied from the site (an image). The path is already confined to
-    /// the site by `content::resolve_in_site`.
+    /// the site by `content::paths::confine`.
     Copy {
         name: &'a str,
         from: &'a Path,

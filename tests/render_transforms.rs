@@ -8,6 +8,7 @@ fn body(md: &str) -> Body {
         src: src.rsplit('/').next().unwrap().to_string(),
         width: Some(640),
     })
+    .expect("fixtures nest shallowly")
 }
 
 /// One tag per line, so snapshots diff readably.

@@ -131,13 +131,14 @@ pub fn read_sensitive_files(
             .and_then(|path| std::fs::read_to_string(path).map_err(|e| e.to_string()));
         match read {
             Ok(text) => {
+                let words: Vec<String> = entries(&text).map(str::to_string).collect();
                 let max = crate::config::WORD_MAX_CHARS;
-                match entries(&text).position(|e| e.chars().count() > max) {
+                match words.iter().position(|e| e.chars().count() > max) {
                     Some(i) => errors.push(
                         Diagnostic::error(crate::config::FILE, Pos::START, "config", format!("sensitive-word file `{name}`: entry {} is over {max} characters", i + 1))
                             .with_suggestion("one word or phrase per line"),
                     ),
-                    None => lists.push((name.clone(), entries(&text).map(str::to_string).collect())),
+                    None => lists.push((name.clone(), words)),
                 }
             }
             Err(e) => errors.push(

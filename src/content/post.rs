@@ -276,11 +276,11 @@ fn validate(
     });
     if let Some(cover) = meta.cover.as_deref() {
         let dir = post.path.parent().unwrap_or(root);
-        meta.cover_path = match super::resolve_in_site(root, dir, cover) {
-            Ok(path) => Some(path),
+        let path = super::resolve_path(root, dir, cover);
+        meta.cover_path = match super::paths::confine(root, &path) {
             // A missing cover is the `cover-missing` check's to report (it can be
             // a warning while a post is in progress); it looks at this path.
-            Err(PathProblem::Missing) => Some(super::resolve_path(root, dir, cover)),
+            Ok(()) | Err(PathProblem::Missing) => Some(path),
             Err(problem) => {
                 let from = if post.keys.contains_key("cover") {
                     ""

@@ -50,14 +50,24 @@ pub struct Body {
 }
 
 /// Renders the Markdown `body`. `resolve_image` receives each image's address as
-/// written and its byte range in `body`.
-pub fn render(body: &str, resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut) -> Body {
+/// written and its byte range in `body`. Nesting past the bounds of
+/// [`super::nesting`] is refused before anything is written.
+pub fn render(
+    body: &str,
+    resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut,
+) -> Result<Body, super::nesting::TooDeep> {
     let options = options();
     let fixed = cjk::fix_emphasis(body, options);
     let source = fixed.as_deref().unwrap_or(body);
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(source, options)
         .into_offset_iter()
         .collect();
+    super::nesting::check(&events).map_err(|mut deep| {
+        if let Some(f) = &fixed {
+            deep.offset = original_range(f, deep.offset..deep.offset).start;
+        }
+        deep
+    })?;
     let mut w = Writer::default();
     w.run(&events, &mut |src, range| {
         // Ranges refer to `source`; map them back when the CJK fix inserted markers.
@@ -80,12 +90,12 @@ pub fn render(body: &str, resolve_image: &mut dyn FnMut(&str, Range<usize>) -> I
         })
         .collect();
     footnotes.sort_by_key(|f| f.number);
-    Body {
+    Ok(Body {
         html: w.out,
         raw_html: w.raw_html,
         references: w.references,
         footnotes,
-    }
+    })
 }
 
 /// Byte range in the original text for a range in the marker-fixed text.
@@ -459,6 +469,7 @@ mod tests {
             src: format!("cdn/{src}"),
             width: Some(640),
         })
+        .expect("test bodies nest shallowly")
     }
 
     #[test]
@@ -496,7 +507,8 @@ mod tests {
                 src: src.into(),
                 width: None,
             }
-        });
+        })
+        .unwrap();
         let (src, range) = &seen[0];
         assert_eq!(src, "a.png");
         assert_eq!(&md[range.clone()], "![图](a.png)");

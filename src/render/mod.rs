@@ -5,14 +5,15 @@ mod cjk;
 pub mod highlight;
 pub mod inline;
 pub mod markdown;
-mod nesting;
+pub mod nesting;
 pub mod theme;
 
 pub use markdown::{Footnote, Reference};
 pub use theme::Theme;
 
 use crate::config::Config;
-use crate::content::{resolve_in_site, resolve_path, PathProblem, Post};
+use crate::content::paths::confine;
+use crate::content::{resolve_path, PathProblem, Post};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -73,8 +74,14 @@ pub fn render_post(
     let mut images: Vec<Asset> = Vec::new();
     let mut names: HashMap<PathBuf, String> = HashMap::new();
     let index = LineIndex::new(&post.text);
-    if let Err(deep) = nesting::check(post.body(), markdown::options()) {
-        return Err(vec![Diagnostic::error(
+    let body = markdown::render(post.body(), &mut |src, range| {
+        let pos = index.pos(post.body_offset + range.start);
+        resolve_image(ctx.root, post, src, &mut images, &mut names, |d| {
+            diags.push(d.with_pos(&post.source, pos))
+        })
+    })
+    .map_err(|deep| {
+        vec![Diagnostic::error(
             &post.source,
             index.pos(post.body_offset + deep.offset),
             "nesting",
@@ -82,14 +89,8 @@ pub fn render_post(
         )
         .with_suggestion(
             "close the elements you opened, or flatten the quotes and lists; no reader sees that depth",
-        )]);
-    }
-    let body = markdown::render(post.body(), &mut |src, range| {
-        let pos = index.pos(post.body_offset + range.start);
-        resolve_image(ctx.root, post, src, &mut images, &mut names, |d| {
-            diags.push(d.with_pos(&post.source, pos))
-        })
-    });
+        )]
+    })?;
 
     let column = post
         .meta
@@ -267,11 +268,8 @@ fn resolve_image(
             width: None,
         };
     }
-    let resolved = resolve_in_site(root, post.dir(), src);
-    let path = match &resolved {
-        Ok(path) => path.clone(),
-        Err(_) => resolve_path(root, post.dir(), src),
-    };
+    let path = resolve_path(root, post.dir(), src);
+    let resolved = confine(root, &path);
     if let Some(name) = names.get(&path) {
         let width = images
             .iter()

@@ -1,4 +1,5 @@
-//! Bounds on nesting, checked before anything else looks at a post: a writer's
+//! Bounds on nesting, checked on the parser's events before the renderer writes
+//! anything (and so before CSS inlining): a writer's
 //! typo (a line of 800 `>`, 200 nested list markers, thousands of unclosed
 //! `<div>`) must not cost minutes of CSS inlining or overflow a thread's stack,
 //! in `build` or in a running `serve`. Past the bound the post is refused with
@@ -8,7 +9,8 @@
 //! more than 15 identical wrappers, so the bounds take nothing a reader could
 //! have seen.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
+use std::ops::Range;
 
 /// Quotes and lists inside each other.
 pub const MAX_MARKDOWN_DEPTH: usize = 16;
@@ -22,12 +24,12 @@ pub struct TooDeep {
     pub message: String,
 }
 
-/// Checks `body` (Markdown, as rendered) against both bounds, in one pass over
-/// the parser's events; linear in the size of the post.
-pub fn check(body: &str, options: pulldown_cmark::Options) -> Result<(), TooDeep> {
+/// Checks the parser's events of a body (as `markdown::render` collects them)
+/// against both bounds; linear in their number.
+pub fn check(events: &[(Event, Range<usize>)]) -> Result<(), TooDeep> {
     let mut markdown = 0usize;
     let mut html = 0usize;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    for (event, range) in events {
         match event {
             Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
                 markdown += 1;
@@ -44,7 +46,7 @@ pub fn check(body: &str, options: pulldown_cmark::Options) -> Result<(), TooDeep
                 markdown = markdown.saturating_sub(1);
             }
             Event::Html(text) | Event::InlineHtml(text) => {
-                if let Some(at) = html_depth(&text, &mut html) {
+                if let Some(at) = html_depth(text, &mut html) {
                     return Err(TooDeep {
                         offset: range.start + at,
                         message: format!(
@@ -107,7 +109,11 @@ mod tests {
     use super::*;
 
     fn check(body: &str) -> Result<(), TooDeep> {
-        super::check(body, pulldown_cmark::Options::all())
+        let events: Vec<_> =
+            pulldown_cmark::Parser::new_ext(body, crate::render::markdown::options())
+                .into_offset_iter()
+                .collect();
+        super::check(&events)
     }
 
     #[test]
