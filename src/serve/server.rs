@@ -83,15 +83,11 @@ fn is_local_host(host: &str) -> bool {
 const ARTICLE_CSP: &str =
     "default-src 'self' data:; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; style-src 'self' 'unsafe-inline'";
 
-/// Like [`fresh`], for documents that carry the writer's article.
+/// [`fresh`] HTML for documents that carry the writer's article, with the CSP.
 fn article_page(body: String) -> Response {
     (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-            (header::CONTENT_SECURITY_POLICY, ARTICLE_CSP),
-        ],
-        body,
+        [(header::CONTENT_SECURITY_POLICY, ARTICLE_CSP)],
+        fresh("text/html; charset=utf-8", body),
     )
         .into_response()
 }
