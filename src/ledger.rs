@@ -7,7 +7,7 @@
 
 use crate::config::PublishMode;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -163,6 +163,9 @@ pub enum LedgerError {
 #[derive(Debug, Default)]
 pub struct LedgerView {
     pub uploads: HashMap<(UploadKind, String), Entry>,
+    /// Uploads a run started and never recorded the answer of (it died, or the
+    /// answer was lost): WeChat may hold them.
+    pub unfinished_uploads: HashSet<(UploadKind, String)>,
     pub pushes: BTreeMap<String, PushRecord>,
 }
 
@@ -185,8 +188,11 @@ impl LedgerView {
 
     fn apply(&mut self, entry: &Entry) {
         match entry {
-            Entry::Uploading { .. } => {}
+            Entry::Uploading { kind, sha256, .. } => {
+                self.unfinished_uploads.insert((*kind, sha256.clone()));
+            }
             Entry::Uploaded { kind, sha256, .. } => {
+                self.unfinished_uploads.remove(&(*kind, sha256.clone()));
                 self.uploads.insert((*kind, sha256.clone()), entry.clone());
             }
             Entry::Push(p) => {

@@ -56,6 +56,16 @@ fn publish_mode_survives_a_crash_after_every_step() {
         assert_eq!(pushes.len(), 1, "{step}");
         assert_eq!(pushes[0]["state"], "published", "{step}");
         assert_eq!(pushes[0]["urls"].as_array().unwrap().len(), 2, "{step}");
+        // A cover whose upload was never recorded is found in the material
+        // library, not stored twice. A body image cannot be looked up (WeChat
+        // lists them nowhere): dying right after its upload costs one unused copy.
+        assert_eq!(st["materials"].as_array().unwrap().len(), 1, "{step}: {st}");
+        let images = if step == "upload" { 2 } else { 1 };
+        assert_eq!(
+            st["images"].as_array().unwrap().len(),
+            images,
+            "{step}: {st}"
+        );
         // And a third run changes nothing.
         publish(&site, &sb, &["content", "--mode", "publish"]).ok();
         assert_eq!(calls(&sb, "freepublish/submit"), 1, "{step}");
@@ -108,7 +118,9 @@ fn a_crash_leaves_an_intent_record_in_the_ledger() {
     let rerun = publish(&site, &sb, &["content", "--mode", "publish"]);
     rerun.ok();
     assert!(
-        rerun.stderr.contains("looking for it in the draft box"),
+        rerun
+            .stderr
+            .contains("its draft is already in the draft box"),
         "{}",
         rerun.stderr
     );

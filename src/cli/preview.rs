@@ -55,13 +55,13 @@ pub fn run(args: Args) -> ExitCode {
         Ok(c) => c,
         Err(e) => return super::fail(e.to_string()),
     };
-    let mut publisher = Publisher {
-        root: &root,
-        client: &client,
-        ledger: &mut ledger,
-        settings: Settings::new(PublishMode::Draft, Audience::All),
-        progress: &progress,
-    };
+    let mut publisher = Publisher::new(
+        &root,
+        &client,
+        &mut ledger,
+        Settings::new(PublishMode::Draft, Audience::All),
+        &progress,
+    );
     for push in &pushes {
         if let Err(e) = publisher.preview(push, &args.to) {
             progress.finish();

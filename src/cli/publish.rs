@@ -269,13 +269,7 @@ pub fn execute(
         .and_then(Client::new)
         .map_err(|e| Stopped::Failed(e.to_string()))?
         .on_retry(on_retry);
-    let mut publisher = Publisher {
-        root,
-        client: &client,
-        ledger: &mut ledger,
-        settings,
-        progress,
-    };
+    let mut publisher = Publisher::new(root, &client, &mut ledger, settings, progress);
     for id in &repeats.superseded {
         publisher
             .supersede(id)

@@ -1,16 +1,18 @@
 //! Publishing: takes prepared pushes to WeChat exactly once.
 //!
-//! The protocol, per push: upload images (cached by content hash), build the draft
+//! The protocol, per push: look for the push on WeChat (see [`reconcile`]); if it
+//! is not there, upload images (cached by content hash), build the draft
 //! articles, then `draft/add` → (`freepublish/submit` → poll `freepublish/get`) or
 //! `message/mass/sendall`. Before every creating call a `…ing` record is fsync'd to
-//! the ledger, after it the result. A run that finds a `…ing` record (the previous
-//! run died not knowing whether WeChat did it) reconciles with WeChat before
-//! trying again: it looks for the draft in the draft box, waits for a submitted
-//! draft to leave it and finds the article among the published ones, or resends a
-//! broadcast with the same `clientmsgid`, which WeChat refuses as a duplicate.
+//! the ledger, after it the result. A creating call whose answer is lost or
+//! ambiguous (timeout, HTTP 5xx, `-1`) is looked up on WeChat before it is made
+//! again: the draft in the draft box, the article among the published ones, the
+//! cover in the material library; a broadcast is resent with the same
+//! `clientmsgid`, which WeChat refuses as a duplicate.
 
 pub mod lock;
 pub mod prepare;
+pub mod reconcile;
 
 pub use prepare::{prepare, select, Prepared, Push};
 
@@ -18,8 +20,9 @@ use crate::config::PublishMode;
 use crate::ledger::{
     self, Entry, Ledger, LedgerView, PostRecord, PushRecord, PushState, UploadKind,
 };
-use crate::wechat::{Audience, Client, DraftArticle, WechatError};
+use crate::wechat::{Audience, Client, DraftArticle, WechatError, INVALID_MEDIA_ID};
 use prepare::{file_sha, mode_name, rewrite_images};
+use reconcile::Found;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -206,14 +209,34 @@ fn new_name_hint(source: &str) -> String {
 /// Runs the protocol for every push. A push that fails does not stop the others.
 pub struct Publisher<'a> {
     /// The site root: upload records name files relative to it.
-    pub root: &'a std::path::Path,
-    pub client: &'a Client,
-    pub ledger: &'a mut Ledger,
-    pub settings: Settings,
-    pub progress: &'a dyn Progress,
+    root: &'a std::path::Path,
+    client: &'a Client,
+    ledger: &'a mut Ledger,
+    settings: Settings,
+    progress: &'a dyn Progress,
+    /// The material library's newest images by upload name, read once per run
+    /// when the first cover is not in the ledger.
+    covers_on_wechat: Option<std::collections::HashMap<String, String>>,
 }
 
-impl Publisher<'_> {
+impl<'a> Publisher<'a> {
+    pub fn new(
+        root: &'a std::path::Path,
+        client: &'a Client,
+        ledger: &'a mut Ledger,
+        settings: Settings,
+        progress: &'a dyn Progress,
+    ) -> Self {
+        Publisher {
+            root,
+            client,
+            ledger,
+            settings,
+            progress,
+            covers_on_wechat: None,
+        }
+    }
+
     /// Runs the pushes in order. `stop` is asked before each one, so a stop
     /// request (the daemon's SIGTERM) finishes only the push in flight; the
     /// others stay due for the next run.
@@ -360,7 +383,41 @@ impl Publisher<'_> {
     }
 
     fn advance(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
+        let mut made_draft = false;
         if rec.media_id.is_none() {
+            // Before creating anything: WeChat may have this push already (a lost
+            // or damaged ledger, a run that died, a draft made by an earlier run).
+            match reconcile::find(self.client, &push_fingerprint(push))? {
+                Some(Found::Published { article_id, urls }) => {
+                    self.progress.step(&format!(
+                        "{}: already published on WeChat (article_id {article_id}); recording it, not publishing again",
+                        push.titles()
+                    ));
+                    return self.found_published(rec, article_id, urls);
+                }
+                Some(Found::Drafts(ids)) => {
+                    let media_id = self.keep_one(ids)?;
+                    self.progress.step(&format!(
+                        "{}: its draft is already in the draft box (media_id {media_id}); using it",
+                        push.titles()
+                    ));
+                    self.drafted(rec, media_id)?;
+                }
+                None => {
+                    self.create_draft(push, rec)?;
+                    made_draft = true;
+                }
+            }
+        }
+        match rec.mode {
+            PublishMode::Draft => Ok(()),
+            PublishMode::Publish => self.ensure_published(push, rec),
+            PublishMode::Broadcast => self.ensure_sent(push, rec, made_draft),
+        }
+    }
+
+    fn create_draft(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
+        {
             let articles = self.articles(push)?;
             for (post, (article, images)) in rec.posts.iter_mut().zip(&articles) {
                 post.images = images.clone();
@@ -373,11 +430,35 @@ impl Publisher<'_> {
                 push.titles()
             ));
         }
-        match rec.mode {
-            PublishMode::Draft => Ok(()),
-            PublishMode::Publish => self.ensure_published(push, rec),
-            PublishMode::Broadcast => self.ensure_sent(push, rec),
+        Ok(())
+    }
+
+    fn found_published(
+        &mut self,
+        rec: &mut PushRecord,
+        article_id: String,
+        urls: Vec<String>,
+    ) -> Result<(), PublishError> {
+        rec.article_id = Some(article_id);
+        rec.urls = urls;
+        self.save(rec, PushState::Published)
+    }
+
+    /// The newest of identical drafts; the others (made by runs that died before
+    /// recording theirs) are deleted.
+    fn keep_one(&self, drafts: Vec<String>) -> Result<String, PublishError> {
+        let mut drafts = drafts.into_iter();
+        let keep = drafts.next().expect("found at least one draft");
+        for extra in drafts {
+            self.progress
+                .step(&format!("deleting duplicate draft {extra}"));
+            match self.client.draft_delete(&extra) {
+                Ok(()) => {}
+                Err(e) if e.code() == Some(INVALID_MEDIA_ID) => {}
+                Err(e) => return Err(e.into()),
+            }
         }
+        Ok(keep)
     }
 
     /// Uploads what is not cached yet and returns the draft's articles, each with
@@ -428,19 +509,26 @@ impl Publisher<'_> {
         if let Some(c) = cached {
             return Ok(c.to_string());
         }
-        self.ledger.append(Entry::Uploading {
-            at: ledger::now(),
-            kind,
-            sha256: sha.clone(),
-            file: file.clone(),
-        })?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let unfinished = self
+            .ledger
+            .view
+            .unfinished_uploads
+            .contains(&(kind, sha.clone()));
         let (url, media_id, step) = match kind {
             UploadKind::Image => {
-                self.progress.step(&format!("uploading image {file}"));
+                if unfinished {
+                    self.progress.step(&format!(
+                        "uploading image {file} again: an earlier upload's answer was never recorded, \
+                         and WeChat lists body images nowhere (the unused copy counts against no quota)"
+                    ));
+                } else {
+                    self.progress.step(&format!("uploading image {file}"));
+                }
+                self.uploading(kind, &sha, &file)?;
                 (
                     Some(self.client.upload_image(&name, bytes)?),
                     None,
@@ -448,12 +536,8 @@ impl Publisher<'_> {
                 )
             }
             UploadKind::Cover => {
-                self.progress.step(&format!("uploading cover {file}"));
-                (
-                    None,
-                    Some(self.client.add_image_material(&name, bytes)?),
-                    "cover",
-                )
+                let media_id = self.upload_cover(&file, &sha, &name, bytes, unfinished)?;
+                (None, Some(media_id), "cover")
             }
         };
         crash_point(step);
@@ -474,20 +558,77 @@ impl Publisher<'_> {
         Ok(value)
     }
 
+    fn uploading(&mut self, kind: UploadKind, sha: &str, file: &str) -> Result<(), PublishError> {
+        self.ledger.append(Entry::Uploading {
+            at: ledger::now(),
+            kind,
+            sha256: sha.to_string(),
+            file: file.to_string(),
+        })?;
+        Ok(())
+    }
+
+    /// A cover goes into the material library under its content hash, so an
+    /// upload whose answer was lost (a kill, a timeout, `-1`) is found there
+    /// instead of stored twice.
+    fn upload_cover(
+        &mut self,
+        file: &str,
+        sha: &str,
+        name: &str,
+        bytes: Vec<u8>,
+        unfinished: bool,
+    ) -> Result<String, PublishError> {
+        let upload_name = reconcile::cover_upload_name(sha, name);
+        if unfinished {
+            self.progress.step(&format!(
+                "an earlier upload of cover {file} was never recorded: looking for it in the material library"
+            ));
+            if let Some(media_id) = reconcile::find_material(self.client, &upload_name)? {
+                return Ok(media_id);
+            }
+        } else {
+            // The ledger may have lost the upload's record: WeChat has the cover
+            // under its hash name if any run stored it.
+            if self.covers_on_wechat.is_none() {
+                self.covers_on_wechat = Some(reconcile::materials(self.client)?);
+            }
+            let known = self
+                .covers_on_wechat
+                .as_ref()
+                .and_then(|m| m.get(&upload_name));
+            if let Some(media_id) = known {
+                self.progress.step(&format!(
+                    "cover {file} is already in the material library (media_id {media_id})"
+                ));
+                return Ok(media_id.clone());
+            }
+        }
+        self.progress.step(&format!("uploading cover {file}"));
+        self.uploading(UploadKind::Cover, sha, file)?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.client.add_image_material(&upload_name, bytes.clone()) {
+                Ok(media_id) => return Ok(media_id),
+                Err(e) if e.is_ambiguous() && attempts < 3 => {
+                    self.progress
+                        .step(&format!("{e}; checking whether the cover was stored"));
+                    if let Some(media_id) = reconcile::find_material(self.client, &upload_name)? {
+                        return Ok(media_id);
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
     fn ensure_draft(
         &mut self,
         push: &Push,
         rec: &mut PushRecord,
         articles: &[DraftArticle],
     ) -> Result<String, PublishError> {
-        if rec.state == PushState::Drafting {
-            self.progress.step(
-                "a previous run died while creating the draft: looking for it in the draft box",
-            );
-            if let Some(id) = self.find_draft(articles, rec.since)? {
-                return self.drafted(rec, id);
-            }
-        }
         rec.since = Some(ledger::unix_now());
         self.save(rec, PushState::Drafting)?;
         self.progress
@@ -503,7 +644,9 @@ impl Publisher<'_> {
                 Err(e) if e.is_ambiguous() && attempts < 3 => {
                     self.progress
                         .step(&format!("{e}; checking whether the draft was created"));
-                    if let Some(id) = self.find_draft(articles, rec.since)? {
+                    let drafts = reconcile::find_drafts(self.client, &push_fingerprint(push))?;
+                    if !drafts.is_empty() {
+                        let id = self.keep_one(drafts)?;
                         return self.drafted(rec, id);
                     }
                 }
@@ -526,50 +669,12 @@ impl Publisher<'_> {
         Ok(media_id)
     }
 
-    /// A draft with these articles created since `since` (a run that died before
-    /// writing down its media_id). Exact duplicates beyond the first are deleted.
-    fn find_draft(
-        &self,
-        articles: &[DraftArticle],
-        since: Option<i64>,
-    ) -> Result<Option<String>, PublishError> {
-        let mut found: Vec<String> = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = self.client.draft_batchget(offset, 20)?;
-            for item in &page.item {
-                let theirs = &item.content.news_item;
-                let same_content = theirs.len() == articles.len()
-                    && theirs
-                        .iter()
-                        .zip(articles)
-                        .all(|(t, a)| t.title == a.title && t.content == a.content);
-                let recent = since.is_some_and(|s| item.update_time >= s - 120);
-                if prepare::same_articles(theirs, articles) && (same_content || recent) {
-                    found.push(item.media_id.clone());
-                }
-            }
-            offset += page.item_count;
-            if page.item_count == 0 || offset >= page.total_count || offset >= 500 {
-                break;
-            }
-        }
-        let mut found = found.into_iter();
-        let keep = found.next();
-        for extra in found {
-            self.progress
-                .step(&format!("deleting duplicate draft {extra}"));
-            self.client.draft_delete(&extra)?;
-        }
-        Ok(keep)
-    }
-
     fn ensure_published(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
         let media_id = rec.media_id.clone().expect("drafted before publishing");
         if rec.state == PushState::Submitting {
             self.progress
                 .step("a previous run died while submitting: checking whether WeChat has it");
-            if self.find_published(push, rec, &media_id)? {
+            if self.find_published(push, rec, Some(&media_id))? {
                 return Ok(());
             }
         }
@@ -588,11 +693,28 @@ impl Publisher<'_> {
                 Err(e) if e.is_ambiguous() => {
                     self.progress
                         .step(&format!("{e}; checking whether the submit went through"));
-                    if self.find_published(push, rec, &media_id)? {
+                    if self.find_published(push, rec, Some(&media_id))? {
                         return Ok(());
                     }
                     return Err(PublishError::Refused(format!(
                         "{e}\n  WeChat has not published this push yet; run again to retry (the ledger makes that safe)"
+                    )));
+                }
+                Err(e) if e.code() == Some(INVALID_MEDIA_ID) => {
+                    // The draft left the draft box without wxpress: published by
+                    // hand in the backend (or by a submit whose answer was lost),
+                    // or deleted there.
+                    self.progress.step(&format!(
+                        "draft {media_id} is no longer in the draft box: looking for it among the published articles"
+                    ));
+                    if self.find_published(push, rec, None)? {
+                        return Ok(());
+                    }
+                    rec.state = PushState::New;
+                    rec.media_id = None;
+                    return Err(PublishError::Refused(format!(
+                        "draft {media_id} was deleted from the draft box and is not among the published \
+                         articles; the next run makes the draft again"
                     )));
                 }
                 Err(e) => {
@@ -644,46 +766,34 @@ impl Publisher<'_> {
         }
     }
 
-    /// After a submit whose answer was lost: a published draft leaves the draft
-    /// box and shows up among the published articles. Waits up to
-    /// `reconcile_wait` for that; records and returns true when found.
+    /// After a submit whose answer was lost, or a draft that left the draft box
+    /// without wxpress: a published push shows up among the published articles.
+    /// Waits up to `reconcile_wait` for that; records and returns true when found.
+    /// With `draft`, false means the draft is still in the box after the wait
+    /// (never submitted, or WeChat lost it): safe to submit. Without, false means
+    /// the push is not on WeChat at all.
     fn find_published(
         &mut self,
         push: &Push,
         rec: &mut PushRecord,
-        media_id: &str,
+        draft: Option<&str>,
     ) -> Result<bool, PublishError> {
+        let fingerprint = push_fingerprint(push);
         let deadline = Instant::now() + self.settings.reconcile_wait;
         loop {
-            let page = self.client.freepublish_batchget(0, 20)?;
-            let since = rec.since.unwrap_or(0) - 120;
-            let hit = page.item.iter().find(|item| {
-                item.update_time >= since
-                    && item.content.news_item.len() == push.posts.len()
-                    && item
-                        .content
-                        .news_item
-                        .iter()
-                        .zip(&push.posts)
-                        .all(|(a, p)| a.title == p.post.meta.title)
-            });
-            if let Some(item) = hit {
-                rec.article_id = Some(item.article_id.clone());
-                rec.urls = item
-                    .content
-                    .news_item
-                    .iter()
-                    .map(|a| a.url.clone())
-                    .collect();
-                self.save(rec, PushState::Published)?;
+            if let Some(Found::Published { article_id, urls }) =
+                reconcile::find_published(self.client, &fingerprint)?
+            {
                 self.progress
                     .step(&format!("found it published: {}", push.titles()));
+                self.found_published(rec, article_id, urls)?;
                 return Ok(true);
             }
-            let still_draft = self.client.draft_get(media_id)?.is_some();
             if Instant::now() >= deadline {
-                if still_draft {
-                    // Never submitted (or WeChat lost it): safe to submit.
+                let Some(media_id) = draft else {
+                    return Ok(false);
+                };
+                if self.client.draft_get(media_id)?.is_some() {
                     rec.state = PushState::Drafted;
                     return Ok(false);
                 }
@@ -696,7 +806,16 @@ impl Publisher<'_> {
         }
     }
 
-    fn ensure_sent(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
+    /// `made_draft`: this run made the push's draft. WeChat does not list
+    /// broadcasts anywhere, so a push whose ledger lines were lost is not found
+    /// before its draft is made again; the send itself is then refused by
+    /// `clientmsgid`, and the new draft, which nothing will use, is deleted.
+    fn ensure_sent(
+        &mut self,
+        push: &Push,
+        rec: &mut PushRecord,
+        made_draft: bool,
+    ) -> Result<(), PublishError> {
         let media_id = rec.media_id.clone().expect("drafted before sending");
         let clientmsgid = push.clientmsgid();
         rec.clientmsgid = Some(clientmsgid.clone());
@@ -707,13 +826,13 @@ impl Publisher<'_> {
         // Safe to repeat: WeChat refuses a second send with the same clientmsgid and
         // answers with the first one's msg_id.
         let mut attempts = 0;
-        let msg_id = loop {
+        let sent = loop {
             attempts += 1;
             match self
                 .client
                 .mass_sendall(&media_id, self.settings.audience, &clientmsgid)
             {
-                Ok(id) => break id,
+                Ok(sent) => break sent,
                 Err(e) if e.is_ambiguous() && attempts < 3 => {
                     self.progress
                         .step(&format!("{e}; sending again with the same clientmsgid"));
@@ -727,6 +846,17 @@ impl Publisher<'_> {
             }
         };
         crash_point("sendall");
+        let msg_id = sent.msg_id;
+        if sent.repeat && made_draft {
+            self.progress.step(&format!(
+                "already broadcast (clientmsgid {clientmsgid}, msg_id {msg_id}): deleting the draft this run made for it"
+            ));
+            match self.client.draft_delete(&media_id) {
+                Ok(()) => {}
+                Err(e) if e.code() == Some(INVALID_MEDIA_ID) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         rec.msg_id = Some(msg_id.clone());
         self.save(rec, PushState::Sent)?;
         crash_point("sent");
@@ -740,6 +870,15 @@ impl Publisher<'_> {
         ));
         Ok(())
     }
+}
+
+/// The push's [`reconcile::fingerprint`], from the articles as rendered here.
+fn push_fingerprint(push: &Push) -> String {
+    reconcile::fingerprint(
+        push.posts
+            .iter()
+            .map(|p| (p.post.meta.title.as_str(), p.article.html.as_str())),
+    )
 }
 
 /// Every call a run would make, without making any: for `--dry-run`.
@@ -775,6 +914,10 @@ pub fn plan_calls(
             continue;
         }
         if rec.and_then(|r| r.media_id.as_ref()).is_none() {
+            calls.push(
+                "POST /cgi-bin/freepublish/batchget, /cgi-bin/draft/batchget (is this push on WeChat already?)"
+                    .into(),
+            );
             for p in &push.posts {
                 let mut files: Vec<(UploadKind, &std::path::Path)> = p
                     .article
@@ -800,12 +943,6 @@ pub fn plan_calls(
                         ));
                     }
                 }
-            }
-            if state == PushState::Drafting {
-                calls.push(
-                    "POST /cgi-bin/draft/batchget (look for the draft a previous run created)"
-                        .into(),
-                );
             }
             calls.push(format!(
                 "POST /cgi-bin/draft/add {} article(s): {}",

@@ -308,10 +308,6 @@ fn escape_attr(s: &str) -> String {
 
 /// Whether two drafts are the same articles (used to find a draft created by a
 /// run that died before writing down its media_id).
-pub fn same_articles(a: &[crate::wechat::DraftArticle], b: &[crate::wechat::DraftArticle]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.title == y.title)
-}
-
 pub fn mode_name(mode: PublishMode) -> &'static str {
     match mode {
         PublishMode::Draft => "draft",

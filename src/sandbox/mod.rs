@@ -4,7 +4,8 @@
 //! whole publish flow without a WeChat account.
 //!
 //! Test controls live under `/__sandbox/`: `POST fault` (fail the next N calls of an
-//! endpoint), `POST expire_token`, `GET state` (everything the account holds).
+//! endpoint), `POST expire_token`, `POST publish_by_hand` (what a writer does by
+//! pressing publish in the WeChat backend), `GET state` (everything the account holds).
 
 pub mod state;
 
@@ -68,6 +69,10 @@ pub fn router(sandbox: Shared) -> Router {
         .route("/cgi-bin/stable_token", post(stable_token))
         .route("/cgi-bin/media/uploadimg", post(upload_image))
         .route("/cgi-bin/material/add_material", post(add_material))
+        .route(
+            "/cgi-bin/material/batchget_material",
+            post(material_batchget),
+        )
         .route("/cgi-bin/draft/add", post(draft_add))
         .route("/cgi-bin/draft/get", post(draft_get))
         .route("/cgi-bin/draft/batchget", post(draft_batchget))
@@ -82,6 +87,7 @@ pub fn router(sandbox: Shared) -> Router {
     Router::new()
         .route("/__sandbox/fault", post(admin_fault))
         .route("/__sandbox/expire_token", post(admin_expire_token))
+        .route("/__sandbox/publish_by_hand", post(admin_publish_by_hand))
         .route("/__sandbox/state", get(admin_state))
         .merge(api)
         .layer(DefaultBodyLimit::max(BODY_MAX))
@@ -127,23 +133,38 @@ async fn gate(
         sb.state().expire_tokens();
     }
     if endpoint != "stable_token" {
-        let s = sb.state();
-        let check = match query.get("access_token") {
-            None => Some(err(41001, "access_token missing")),
-            Some(t) => match s.tokens.get(t) {
-                None => Some(err(
-                    40001,
-                    "invalid credential, access_token is invalid or not latest",
-                )),
-                Some(exp) if Instant::now() >= *exp => Some(err(42001, "access_token expired")),
-                Some(_) => None,
-            },
+        let check = {
+            let s = sb.state();
+            match query.get("access_token") {
+                None => Some(err(41001, "access_token missing")),
+                Some(t) => match s.tokens.get(t) {
+                    None => Some(err(
+                        40001,
+                        "invalid credential, access_token is invalid or not latest",
+                    )),
+                    Some(exp) if Instant::now() >= *exp => Some(err(42001, "access_token expired")),
+                    Some(_) => None,
+                },
+            }
         };
         if let Some(e) = check {
+            // Read the upload first, as WeChat does: answering mid-upload would
+            // leave the client with a broken pipe instead of the 42001.
+            let _ = axum::body::to_bytes(req.into_body(), BODY_MAX).await;
             return e.into_response();
         }
     }
     let response = next.run(req).await;
+    if matches!(
+        fault,
+        Some(Fault {
+            kind: FaultKind::Lost,
+            ..
+        })
+    ) {
+        // Done, but the client is told it was not.
+        return err(-1, "system error").into_response();
+    }
     if let Some(Fault {
         kind: FaultKind::Timeout,
         stall,
@@ -219,14 +240,15 @@ fn sniff(bytes: &[u8]) -> Option<ImageType> {
     }
 }
 
-/// The `media` file of a multipart upload.
-async fn media_field(mut multipart: Multipart) -> Result<Vec<u8>, Json<Value>> {
+/// The `media` file of a multipart upload: its file name and bytes.
+async fn media_file(mut multipart: Multipart) -> Result<(String, Vec<u8>), Json<Value>> {
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("media") {
+            let name = field.file_name().unwrap_or_default().to_string();
             return field
                 .bytes()
                 .await
-                .map(|b| b.to_vec())
+                .map(|b| (name, b.to_vec()))
                 .map_err(|_| err(41005, "media data missing"));
         }
     }
@@ -234,8 +256,8 @@ async fn media_field(mut multipart: Multipart) -> Result<Vec<u8>, Json<Value>> {
 }
 
 async fn upload_image(AxState(sb): AxState<Shared>, multipart: Multipart) -> Json<Value> {
-    let bytes = match media_field(multipart).await {
-        Ok(b) => b,
+    let bytes = match media_file(multipart).await {
+        Ok((_, b)) => b,
         Err(e) => return e,
     };
     if !matches!(sniff(&bytes), Some(ImageType::Jpeg | ImageType::Png)) {
@@ -265,8 +287,8 @@ async fn add_material(
     if query.get("type").map(String::as_str) != Some("image") {
         return err(40004, "invalid media type: the sandbox takes type=image");
     }
-    let bytes = match media_field(multipart).await {
-        Ok(b) => b,
+    let (name, bytes) = match media_file(multipart).await {
+        Ok(f) => f,
         Err(e) => return e,
     };
     if sniff(&bytes).is_none() {
@@ -281,10 +303,37 @@ async fn add_material(
     let url = format!("http://mmbiz.qpic.cn/sandbox/material/{n}/0");
     s.materials.push(Material {
         media_id: media_id.clone(),
+        name,
         url: url.clone(),
         bytes: bytes.len(),
+        update_time: state::now_unix(),
     });
     Json(json!({ "media_id": media_id, "url": url }))
+}
+
+/// `material/batchget_material`, newest first. Only `type=image` is kept here.
+/// https://developers.weixin.qq.com/doc/service/api/material/permanent/api_batchgetmaterial
+async fn material_batchget(AxState(sb): AxState<Shared>, body: Bytes) -> Json<Value> {
+    let v = match parse_json(&body) {
+        Ok(v) => v,
+        Err(e) => return e,
+    };
+    if v["type"] != "image" {
+        return err(40004, "invalid media type: the sandbox lists type=image");
+    }
+    let (offset, count, _) = page(&v);
+    let s = sb.state();
+    let items: Vec<Value> = s
+        .materials
+        .iter()
+        .rev()
+        .skip(offset)
+        .take(count)
+        .map(|m| {
+            json!({ "media_id": m.media_id, "name": m.name, "update_time": m.update_time, "url": m.url })
+        })
+        .collect();
+    Json(json!({ "total_count": s.materials.len(), "item_count": items.len(), "item": items }))
 }
 
 fn validate_articles(s: &State, articles: &[DraftArticle]) -> Result<(), Json<Value>> {
@@ -480,8 +529,10 @@ async fn freepublish_batchget(AxState(sb): AxState<Shared>, body: Bytes) -> Json
     };
     let (offset, count, no_content) = page(&v);
     let s = sb.state();
-    let items: Vec<Value> = s
-        .published
+    // Only free publishes are listed; broadcasts (群发) are not, and no API lists them:
+    // https://developers.weixin.qq.com/community/develop/doc/0006e42c5f08682e9bd2f96006bc00
+    let listed: Vec<&state::Published> = s.published.iter().filter(|p| !p.broadcast).collect();
+    let items: Vec<Value> = listed
         .iter()
         .rev()
         .skip(offset)
@@ -494,7 +545,7 @@ async fn freepublish_batchget(AxState(sb): AxState<Shared>, body: Bytes) -> Json
             })
         })
         .collect();
-    Json(json!({ "total_count": s.published.len(), "item_count": items.len(), "item": items }))
+    Json(json!({ "total_count": listed.len(), "item_count": items.len(), "item": items }))
 }
 
 async fn mass_sendall(AxState(sb): AxState<Shared>, body: Bytes) -> Json<Value> {
@@ -542,6 +593,7 @@ async fn mass_sendall(AxState(sb): AxState<Shared>, body: Bytes) -> Json<Value> 
     let articles = state::with_urls(&article_id, draft.articles);
     s.published.push(state::Published {
         article_id,
+        broadcast: true,
         publish_id: None,
         articles,
         update_time: state::now_unix(),
@@ -619,6 +671,31 @@ async fn admin_fault(AxState(sb): AxState<Shared>, Json(req): Json<FaultRequest>
 async fn admin_expire_token(AxState(sb): AxState<Shared>) -> Json<Value> {
     sb.state().expire_tokens();
     err(0, "ok")
+}
+
+/// Publishes a draft at once, as the writer pressing 发表 in the backend does:
+/// no publish_id reaches any API client.
+async fn admin_publish_by_hand(AxState(sb): AxState<Shared>, body: Bytes) -> Json<Value> {
+    let v = match parse_json(&body) {
+        Ok(v) => v,
+        Err(e) => return e,
+    };
+    let id = media_id_of(&v);
+    let mut s = sb.state();
+    let Some(pos) = s.drafts.iter().position(|d| d.media_id == id) else {
+        return err(40007, "invalid media_id");
+    };
+    let draft = s.drafts.remove(pos);
+    let article_id = format!("sandbox-article-{}", s.next_id());
+    let articles = state::with_urls(&article_id, draft.articles);
+    s.published.push(state::Published {
+        article_id: article_id.clone(),
+        broadcast: false,
+        publish_id: None,
+        articles,
+        update_time: state::now_unix(),
+    });
+    Json(json!({ "errcode": 0, "errmsg": "ok", "article_id": article_id }))
 }
 
 async fn admin_state(AxState(sb): AxState<Shared>) -> Json<Value> {

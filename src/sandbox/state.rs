@@ -43,6 +43,9 @@ pub enum FaultKind {
     /// Every access token expires just before the call: it fails with 42001.
     #[serde(rename = "expire_token")]
     ExpireToken,
+    /// The call *is* handled, but the answer is errcode -1, "system error": the
+    /// client cannot tell this from a [`FaultKind::Busy`] that did nothing.
+    Lost,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,8 +75,11 @@ pub struct Image {
 #[derive(Debug, Clone, Serialize)]
 pub struct Material {
     pub media_id: String,
+    /// The uploaded file's name, which `material/batchget_material` lists.
+    pub name: String,
     pub url: String,
     pub bytes: usize,
+    pub update_time: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +103,10 @@ pub struct Publish {
 #[derive(Debug, Clone, Serialize)]
 pub struct Published {
     pub article_id: String,
+    /// Sent by `message/mass/sendall`: WeChat does not list broadcasts among the
+    /// published articles (`freepublish/batchget` returns only what went through
+    /// `freepublish/submit` or the backend's 发表).
+    pub broadcast: bool,
     pub publish_id: Option<String>,
     pub articles: Vec<DraftArticle>,
     pub update_time: i64,
@@ -199,6 +209,7 @@ impl State {
             self.publishes[i].article_id = Some(article_id.clone());
             self.published.push(Published {
                 article_id,
+                broadcast: false,
                 publish_id: Some(self.publishes[i].publish_id.clone()),
                 articles,
                 update_time: now_unix(),

@@ -6,7 +6,10 @@ use std::fmt;
 
 /// errcodes that mean "get a new access token and try again".
 pub const TOKEN_CODES: [i64; 3] = [40001, 40014, 42001];
-/// System busy: WeChat did not handle the call; safe to repeat.
+/// System busy. WeChat's docs say "try again later", not that nothing happened:
+/// a busy answer to a creating call may hide a success (it has been seen after
+/// `freepublish/submit` and `draft/add` went through), so such calls are looked up
+/// before they are repeated.
 pub const BUSY: i64 = -1;
 pub const INVALID_MEDIA_ID: i64 = 40007;
 pub const DUPLICATE_CLIENTMSGID: i64 = 45065;
@@ -52,17 +55,17 @@ impl WechatError {
         }
     }
 
-    /// Worth retrying a call that creates something: only when WeChat certainly did
-    /// not handle it (busy, or the connection never opened).
+    /// Worth retrying a call that creates something without looking first: only
+    /// when WeChat certainly did not handle it (the connection never opened).
     pub fn is_transient_for_create(&self) -> bool {
-        matches!(self, WechatError::Api { code, .. } if *code == BUSY)
-            || matches!(self, WechatError::Connect { .. })
+        matches!(self, WechatError::Connect { .. })
     }
 
     /// The call may have been handled even though we got no good answer: a
     /// creating call must be reconciled before it is tried again.
     pub fn is_ambiguous(&self) -> bool {
         match self {
+            WechatError::Api { code, .. } => *code == BUSY,
             WechatError::Http { status, .. } => *status >= 500,
             WechatError::Timeout { .. } | WechatError::Other { .. } => true,
             _ => false,
@@ -118,7 +121,9 @@ impl fmt::Display for WechatError {
 /// What to do about the errcodes a user will meet.
 fn help_for(code: i64, endpoint: &str) -> Option<String> {
     Some(match code {
-        -1 => "WeChat is busy; wxpress already retried. Run again in a few minutes.".into(),
+        -1 => "WeChat is busy; wxpress already retried (a creating call only after checking \
+               that it had not gone through). Run again in a few minutes."
+            .into(),
         40001 | 40014 | 42001 => {
             "the access token was refused even after getting a fresh one; check that \
              WXPRESS_APP_SECRET belongs to this appid"
@@ -206,7 +211,8 @@ mod tests {
 
     #[test]
     fn retry_classes() {
-        assert!(api(-1).is_transient() && api(-1).is_transient_for_create());
+        assert!(api(-1).is_transient() && !api(-1).is_transient_for_create());
+        assert!(api(-1).is_ambiguous(), "a busy answer may hide a success");
         let http = WechatError::Http {
             endpoint: "x".into(),
             status: 502,

@@ -376,8 +376,22 @@ impl Client {
             name: file_name.to_string(),
             bytes,
         };
-        let v = self.call(ep, body, false)?;
+        // Creating: each copy takes a place in the account's material library,
+        // so an answer that may hide a success is looked up, not retried blindly.
+        let v = self.call(ep, body, true)?;
         Self::field("material/add_material", &v, "media_id")
+    }
+
+    /// `material/batchget_material?type=image`, newest first: the account's
+    /// permanent images with the file names they were uploaded under.
+    pub fn material_batchget(&self, offset: u64, count: u64) -> Result<MaterialPage, WechatError> {
+        let ep = "material/batchget_material";
+        let v = self.call(
+            ep,
+            Body::Json(json!({ "type": "image", "offset": offset, "count": count })),
+            false,
+        )?;
+        Self::parse(ep, v)
     }
 
     /// `draft/add` (creating): the draft's media_id.
@@ -447,13 +461,13 @@ impl Client {
 
     /// `message/mass/sendall` (creating) with a `clientmsgid`: WeChat refuses a second
     /// send with the same id (45065) and names the first one's msg_id, which is
-    /// returned here as a success: the push was sent, once.
+    /// returned here as a success (`repeat` set): the push was sent, once.
     pub fn mass_sendall(
         &self,
         media_id: &str,
         audience: Audience,
         clientmsgid: &str,
-    ) -> Result<String, WechatError> {
+    ) -> Result<Sent, WechatError> {
         let ep = "message/mass/sendall";
         let filter = match audience {
             Audience::All => json!({ "is_to_all": true }),
@@ -468,7 +482,10 @@ impl Client {
         }));
         // 45065 is an answer, not a failure: it carries the first send's msg_id.
         let v = self.call_accepting(ep, body, true, &[DUPLICATE_CLIENTMSGID])?;
-        Self::field(ep, &v, "msg_id")
+        Ok(Sent {
+            msg_id: Self::field(ep, &v, "msg_id")?,
+            repeat: v["errcode"].as_i64() == Some(DUPLICATE_CLIENTMSGID),
+        })
     }
 
     /// `message/mass/get`: the send's status, e.g. `SEND_SUCCESS`.

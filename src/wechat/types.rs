@@ -69,6 +69,26 @@ pub struct PublishedPage {
     pub item: Vec<PublishedItem>,
 }
 
+/// `material/batchget_material?type=image` item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MaterialItem {
+    pub media_id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub update_time: i64,
+    #[serde(default)]
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MaterialPage {
+    pub total_count: u64,
+    pub item_count: u64,
+    #[serde(default)]
+    pub item: Vec<MaterialItem>,
+}
+
 /// `freepublish/get`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublishStatus {
@@ -118,6 +138,14 @@ impl PublishStatus {
             _ => "unknown status",
         }
     }
+}
+
+/// The answer to `message/mass/sendall`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub msg_id: String,
+    /// WeChat had already sent this `clientmsgid`: `msg_id` is the first send's.
+    pub repeat: bool,
 }
 
 /// Who a broadcast goes to.

@@ -170,3 +170,15 @@ pub fn publish(site: &Site, sb: &Running, args: &[&str]) -> Run {
     all.extend_from_slice(args);
     run_cmd(wxpress(site, sb, &all))
 }
+
+/// Publishes a draft the way a writer does by pressing 发表 in the backend.
+pub fn publish_by_hand(sb: &Running, media_id: &str) {
+    let r: Value = reqwest::blocking::Client::new()
+        .post(format!("{}/__sandbox/publish_by_hand", sb.base_url()))
+        .json(&json!({ "media_id": media_id }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(r["errcode"], 0, "{r}");
+}
