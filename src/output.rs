@@ -213,7 +213,8 @@ pub fn write(
         // the exchange, the next one recognises the old tree as its own leftover.
         std::fs::write(out.join(MARKER), MARKER_TEXT)?;
         exchange(tmp.path(), out)?;
-        // `tmp` now holds the old output and is removed on drop.
+        // `tmp` now holds the old output.
+        remove_marked_tree(&tmp.keep());
     } else {
         std::fs::rename(tmp.path(), out)?;
         let _ = tmp.keep();
@@ -325,9 +326,29 @@ fn remove_leftovers(parent: &Path, name: &str) {
         if file_name.ends_with(SWAP_SUFFIX) && !out.exists() {
             let _ = std::fs::rename(&path, &out);
         } else {
-            let _ = std::fs::remove_dir_all(path);
+            remove_marked_tree(&path);
         }
     }
+}
+
+/// Removes a tree wxpress owns, its marker last: a run killed half-way through
+/// leaves a tree that still says it is wxpress's, so the next run finishes the job
+/// (removing the marker first would leave an unmarked, non-empty folder that no
+/// run may touch again).
+fn remove_marked_tree(path: &Path) {
+    for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let child = entry.path();
+        let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(&child)
+        } else {
+            std::fs::remove_file(&child)
+        };
+    }
+    let _ = std::fs::remove_file(path.join(MARKER));
+    let _ = std::fs::remove_dir(path);
 }
 
 #[cfg(test)]
@@ -427,6 +448,17 @@ mod tests {
         assert_ne!(inode(&out.join("a/a.png")), inode(&source));
         std::fs::write(out.join("a/a.png"), "optimised").unwrap();
         assert_eq!(std::fs::read_to_string(&source).unwrap(), "png");
+    }
+
+    #[test]
+    fn a_tree_is_removed_marker_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join(".public.new-x");
+        std::fs::create_dir_all(tree.join("a/b")).unwrap();
+        std::fs::write(tree.join("a/b/c.html"), "x").unwrap();
+        std::fs::write(tree.join(MARKER), "").unwrap();
+        remove_marked_tree(&tree);
+        assert!(!tree.exists());
     }
 
     #[test]

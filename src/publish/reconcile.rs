@@ -14,8 +14,9 @@
 //! against no quota.
 
 use super::prepare::sha_hex;
-use crate::wechat::{Client, NewsContent, WechatError};
+use crate::wechat::{Client, MaterialItem, NewsContent, WechatError};
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 /// How far back a lookup reads each list, newest first: 200 items, ten pages.
 /// A push is looked for right after it could have been made, so it is among the
@@ -98,44 +99,68 @@ pub enum Found {
     Drafts(Vec<String>),
 }
 
-/// The published article with this fingerprint, among the newest [`LOOKBACK`].
-pub fn find_published(client: &Client, fingerprint: &str) -> Result<Option<Found>, WechatError> {
+/// Reads a newest-first list (`fetch(offset)` → one page of items and the list's
+/// total), handing each item to `visit` until it says stop, or [`LOOKBACK`] items
+/// were read.
+fn scan<T>(
+    mut fetch: impl FnMut(u64) -> Result<(Vec<T>, u64), WechatError>,
+    mut visit: impl FnMut(T) -> ControlFlow<()>,
+) -> Result<(), WechatError> {
     let mut offset = 0;
     while offset < LOOKBACK {
-        let page = client.freepublish_batchget(offset, PAGE)?;
-        for item in page.item {
-            if fingerprint_of(&item.content) == fingerprint {
-                let urls = item.content.news_item.into_iter().map(|a| a.url).collect();
-                return Ok(Some(Found::Published {
-                    article_id: item.article_id,
-                    urls,
-                }));
+        let (items, total) = fetch(offset)?;
+        let count = items.len() as u64;
+        for item in items {
+            if visit(item).is_break() {
+                return Ok(());
             }
         }
-        offset += page.item_count;
-        if page.item_count == 0 || offset >= page.total_count {
+        offset += count;
+        if count == 0 || offset >= total {
             break;
         }
     }
-    Ok(None)
+    Ok(())
+}
+
+/// The published article with this fingerprint, among the newest [`LOOKBACK`].
+pub fn find_published(client: &Client, fingerprint: &str) -> Result<Option<Found>, WechatError> {
+    let mut found = None;
+    scan(
+        |offset| {
+            let page = client.freepublish_batchget(offset, PAGE)?;
+            Ok((page.item, page.total_count))
+        },
+        |item| {
+            if fingerprint_of(&item.content) != fingerprint {
+                return ControlFlow::Continue(());
+            }
+            let urls = item.content.news_item.into_iter().map(|a| a.url).collect();
+            found = Some(Found::Published {
+                article_id: item.article_id,
+                urls,
+            });
+            ControlFlow::Break(())
+        },
+    )?;
+    Ok(found)
 }
 
 /// The drafts with this fingerprint, among the newest [`LOOKBACK`].
 pub fn find_drafts(client: &Client, fingerprint: &str) -> Result<Vec<String>, WechatError> {
     let mut found = Vec::new();
-    let mut offset = 0;
-    while offset < LOOKBACK {
-        let page = client.draft_batchget(offset, PAGE)?;
-        for item in page.item {
+    scan(
+        |offset| {
+            let page = client.draft_batchget(offset, PAGE)?;
+            Ok((page.item, page.total_count))
+        },
+        |item| {
             if fingerprint_of(&item.content) == fingerprint {
                 found.push(item.media_id);
             }
-        }
-        offset += page.item_count;
-        if page.item_count == 0 || offset >= page.total_count {
-            break;
-        }
-    }
+            ControlFlow::Continue(())
+        },
+    )?;
     Ok(found)
 }
 
@@ -162,35 +187,36 @@ pub fn cover_upload_name(sha256: &str, source_name: &str) -> String {
 /// The newest [`LOOKBACK`] images of the material library: upload name → media_id.
 pub fn materials(client: &Client) -> Result<HashMap<String, String>, WechatError> {
     let mut names = HashMap::new();
-    let mut offset = 0;
-    while offset < LOOKBACK {
-        let page = client.material_batchget(offset, PAGE)?;
-        for item in page.item {
+    scan(
+        |offset| material_page(client, offset),
+        |item| {
             names.entry(item.name).or_insert(item.media_id);
-        }
-        offset += page.item_count;
-        if page.item_count == 0 || offset >= page.total_count {
-            break;
-        }
-    }
+            ControlFlow::Continue(())
+        },
+    )?;
     Ok(names)
 }
 
 /// The media_id of a cover uploaded under `name`, among the newest [`LOOKBACK`]
 /// images of the material library.
 pub fn find_material(client: &Client, name: &str) -> Result<Option<String>, WechatError> {
-    let mut offset = 0;
-    while offset < LOOKBACK {
-        let page = client.material_batchget(offset, PAGE)?;
-        if let Some(item) = page.item.into_iter().find(|m| m.name == name) {
-            return Ok(Some(item.media_id));
-        }
-        offset += page.item_count;
-        if page.item_count == 0 || offset >= page.total_count {
-            break;
-        }
-    }
-    Ok(None)
+    let mut found = None;
+    scan(
+        |offset| material_page(client, offset),
+        |item| {
+            if item.name != name {
+                return ControlFlow::Continue(());
+            }
+            found = Some(item.media_id);
+            ControlFlow::Break(())
+        },
+    )?;
+    Ok(found)
+}
+
+fn material_page(client: &Client, offset: u64) -> Result<(Vec<MaterialItem>, u64), WechatError> {
+    let page = client.material_batchget(offset, PAGE)?;
+    Ok((page.item, page.total_count))
 }
 
 #[cfg(test)]
