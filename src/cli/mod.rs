@@ -98,33 +98,71 @@ pub fn print_diagnostics_in(root: &std::path::Path, diags: &[Diagnostic]) {
     eprint!("{}", wxpress::check::report::human(root, diags, color));
 }
 
+/// Environment variables are read here and in the command modules only; the
+/// library takes options. Every one is listed in the README.
+///
+/// A duration in milliseconds from the environment (tests shorten waits with them).
+pub fn env_millis(name: &str) -> Option<std::time::Duration> {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(std::time::Duration::from_millis)
+}
+
 /// The API client's options for a site: base URL from `WXPRESS_API_BASE`, else
-/// `[wechat] api_base`, else WeChat; secret from `WXPRESS_APP_SECRET`; timeout
-/// from `WXPRESS_HTTP_TIMEOUT_MS` (default 30 s).
+/// `[wechat] api_base`, else WeChat; secret from `WXPRESS_APP_SECRET` (the only
+/// place wxpress reads it from); timeout from `WXPRESS_HTTP_TIMEOUT_MS` (default
+/// 30 s); first retry delay from `WXPRESS_RETRY_DELAY_MS` (default 500 ms).
 pub fn client_options(
     config: &wxpress::config::WechatConfig,
 ) -> Result<wxpress::wechat::ClientOptions, wxpress::wechat::WechatError> {
-    use wxpress::wechat::{
-        env_millis, ClientOptions, RetryPolicy, Secret, WechatError, API_BASE_ENV, DEFAULT_API_BASE,
-    };
+    use wxpress::wechat::{ClientOptions, RetryPolicy, Secret, WechatError, DEFAULT_API_BASE};
     let appid = config
         .appid
         .clone()
         .filter(|a| !a.trim().is_empty())
         .ok_or(WechatError::MissingAppid)?;
-    let api_base = std::env::var(API_BASE_ENV)
+    let api_base = std::env::var("WXPRESS_API_BASE")
         .ok()
         .filter(|b| !b.trim().is_empty())
         .or_else(|| config.api_base.clone())
         .unwrap_or_else(|| DEFAULT_API_BASE.to_string())
         .trim_end_matches('/')
         .to_string();
+    let secret = match std::env::var("WXPRESS_APP_SECRET") {
+        Ok(s) if !s.trim().is_empty() => Secret::new(s.trim()),
+        _ => return Err(WechatError::MissingSecret),
+    };
+    let mut retry = RetryPolicy::default();
+    if let Some(delay) = env_millis("WXPRESS_RETRY_DELAY_MS") {
+        retry.min_delay = delay;
+        retry.max_delay = retry.max_delay.max(delay);
+    }
     Ok(ClientOptions {
         api_base,
         appid,
-        secret: Secret::from_env()?,
+        secret,
         timeout: env_millis("WXPRESS_HTTP_TIMEOUT_MS")
             .unwrap_or(std::time::Duration::from_secs(30)),
-        retry: RetryPolicy::from_env(),
+        retry,
     })
+}
+
+/// Publishing settings for `mode`, with the waits tests shorten from
+/// `WXPRESS_POLL_MS`, `WXPRESS_PUBLISH_WAIT_MS` and `WXPRESS_RECONCILE_WAIT_MS`.
+pub fn publish_settings(
+    mode: wxpress::config::PublishMode,
+    audience: wxpress::wechat::Audience,
+) -> wxpress::publish::Settings {
+    let mut settings = wxpress::publish::Settings::new(mode, audience);
+    for (name, field) in [
+        ("WXPRESS_POLL_MS", &mut settings.poll),
+        ("WXPRESS_PUBLISH_WAIT_MS", &mut settings.publish_wait),
+        ("WXPRESS_RECONCILE_WAIT_MS", &mut settings.reconcile_wait),
+    ] {
+        if let Some(ms) = env_millis(name) {
+            *field = ms;
+        }
+    }
+    settings
 }

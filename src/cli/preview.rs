@@ -2,8 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use wxpress::config::PublishMode;
-use wxpress::ledger;
-use wxpress::publish::{self, lock, Publisher, Settings};
+use wxpress::publish::{self, Session};
 use wxpress::wechat::Audience;
 
 /// Send a post to one phone as a preview (message/mass/preview), before publishing.
@@ -41,34 +40,22 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let progress = super::publish::Progress::new();
-    let _lock = match lock::acquire(&root, Duration::from_secs(60), || {
-        progress.line("another wxpress run is publishing this site; waiting…")
-    }) {
-        Ok(l) => l,
-        Err(e) => return super::fail(e.to_string()),
-    };
-    let mut ledger = match ledger::Ledger::open(&root) {
-        Ok(l) => l,
-        Err(e) => return super::fail(e.to_string()),
-    };
-    let client = match super::publish::client(&site, &progress) {
-        Ok(c) => c,
-        Err(e) => return super::fail(e.to_string()),
-    };
-    let mut publisher = Publisher::new(
+    let session = Session::new(
         &root,
-        &client,
-        &mut ledger,
-        Settings::new(PublishMode::Draft, Audience::All),
-        &progress,
+        &site,
+        super::publish_settings(PublishMode::Draft, Audience::All),
+        Duration::from_secs(60),
     );
-    for push in &pushes {
-        if let Err(e) = publisher.preview(push, &args.to) {
-            progress.finish();
-            return super::fail(e.to_string());
-        }
-        progress.line(&format!("preview sent to {}: {}", args.to, push.titles()));
-    }
+    let sent = session.preview(
+        &pushes,
+        &super::client_options,
+        &args.to,
+        super::publish::events(&progress),
+        |push| progress.line(&format!("preview sent to {}: {}", args.to, push.titles())),
+    );
     progress.finish();
-    ExitCode::SUCCESS
+    match sent {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => super::fail(e),
+    }
 }

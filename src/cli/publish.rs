@@ -1,12 +1,11 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::time::Duration;
 use wxpress::config::PublishMode;
-use wxpress::ledger;
-use wxpress::publish::{self, lock, Outcome, Publisher, Settings};
-use wxpress::site::Site;
-use wxpress::wechat::{Audience, Client};
+use wxpress::publish::{self, Event, Outcome, Session, Stopped};
+use wxpress::wechat::Audience;
 
 /// Publish posts to the WeChat Official Account, each exactly once.
 ///
@@ -116,6 +115,18 @@ impl publish::Progress for Progress {
     }
 }
 
+/// Turns a session's events into progress lines.
+pub fn events(progress: &Progress) -> publish::Events {
+    let progress = progress.clone();
+    Rc::new(move |event| match event {
+        Event::Step(m) => publish::Progress::step(&progress, &m),
+        Event::Retry(m) => progress.line(&format!("  {m}")),
+        Event::WaitingForLock => {
+            progress.line("another wxpress run is publishing this site; waiting for it to finish…")
+        }
+    })
+}
+
 pub fn run(args: Args) -> ExitCode {
     let (root, site) = match super::load_site(&args.root) {
         Ok(loaded) => loaded,
@@ -128,27 +139,41 @@ pub fn run(args: Args) -> ExitCode {
         None => site.config.wechat.mode,
     };
     let audience = args.tag.map_or(Audience::All, Audience::Tag);
+    let settings = super::publish_settings(mode, audience);
+    let wait = Duration::from_secs(args.wait);
     if args.daemon {
-        return super::daemon::run(&root, mode, audience, Duration::from_secs(args.wait));
+        return super::daemon::run(&root, settings, wait);
     }
+    let session = Session::new(&root, &site, settings, wait);
     let files = if args.due {
         let now = match wxpress::schedule::parse_now(args.now.as_deref(), &site.config.tz) {
             Ok(t) => t,
             Err(e) => return super::fail(e),
         };
-        match due_files(&root, &site, mode, &now) {
-            Ok(f) if f.is_empty() => {
-                match args.format {
-                    Format::Json => println!("{}", serde_json::json!({ "pushes": [] })),
-                    Format::Human => println!("nothing due"),
-                }
-                return ExitCode::SUCCESS;
-            }
-            Ok(f) => f,
+        let due = match session.due(&now) {
+            Ok(due) => due,
             Err(e) => return super::fail(e),
+        };
+        // A post that does not load has no schedule we can read: say so rather
+        // than skip it silently.
+        super::print_diagnostics(&due.unreadable);
+        if due.over_quota_pushes > 0 {
+            super::print_diagnostics(&due.over_quota);
+            eprintln!(
+                "not sent: {} push(es) beyond the account's broadcast quota",
+                due.over_quota_pushes
+            );
         }
+        if due.files.is_empty() {
+            match args.format {
+                Format::Json => println!("{}", serde_json::json!({ "pushes": [] })),
+                Format::Human => println!("nothing due"),
+            }
+            return ExitCode::SUCCESS;
+        }
+        due.files
     } else {
-        match publish::select(&root, &args.paths) {
+        match session.select(&args.paths) {
             Ok(f) => f,
             Err(d) => {
                 super::print_diagnostics(&d);
@@ -156,7 +181,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     };
-    let pushes = match publish::prepare(&site, &files) {
+    let pushes = match session.prepare(&files) {
         Ok((pushes, warnings)) => {
             super::print_diagnostics(&warnings);
             pushes
@@ -170,30 +195,21 @@ pub fn run(args: Args) -> ExitCode {
     };
 
     if args.dry_run {
-        let view = match ledger::LedgerView::read(&ledger::path(&root)) {
-            Ok(v) => v,
-            Err(e) => return super::fail(e.to_string()),
+        let plan = match session.dry_run(&pushes) {
+            Ok(plan) => plan,
+            Err(e) => return super::fail(e),
         };
-        let repeats = publish::repeats(&view, &pushes);
-        let refusals = repeats.refused;
-        let mut calls = publish::plan_calls(&root, &view, &pushes, mode, audience);
-        for id in &repeats.superseded {
-            calls.insert(
-                1,
-                format!("POST /cgi-bin/draft/delete (the unpublished draft of an earlier version, push {id})"),
-            );
-        }
         match args.format {
             Format::Json => println!(
                 "{}",
-                serde_json::json!({ "dry_run": true, "mode": mode, "calls": calls, "refused": refusals })
+                serde_json::json!({ "dry_run": true, "mode": mode, "calls": plan.calls, "refused": plan.refused })
             ),
             Format::Human => {
                 println!("dry run: no network, nothing written. These calls would be made:");
-                for c in &calls {
+                for c in &plan.calls {
                     println!("  {c}");
                 }
-                for r in &refusals {
+                for r in &plan.refused {
                     println!("refused: {r}");
                 }
             }
@@ -202,129 +218,26 @@ pub fn run(args: Args) -> ExitCode {
     }
 
     let progress = Progress::new();
-    let notes = progress.clone();
-    let outcomes = match execute(
-        &root,
-        &site,
-        &pushes,
-        Settings::new(mode, audience),
-        Duration::from_secs(args.wait),
-        &progress,
-        move |note| notes.line(&format!("  {note}")),
-        || progress.line("another wxpress run is publishing this site; waiting for it to finish…"),
-        &|| false,
-    ) {
+    let outcomes = session.run(&pushes, &super::client_options, events(&progress), &|| {
+        false
+    });
+    progress.finish();
+    let outcomes = match outcomes {
         Ok(o) => o,
         Err(Stopped::Refused(refusals)) => {
-            progress.finish();
             for r in &refusals {
                 eprintln!("error: {r}");
             }
             return ExitCode::from(super::EXIT_INVALID);
         }
-        Err(Stopped::Failed(e)) => {
-            progress.finish();
-            return super::fail(e);
-        }
+        Err(Stopped::Failed(e)) => return super::fail(e),
     };
-    progress.finish();
     report(&outcomes, args.format);
     if outcomes.iter().any(|o| o.error.is_some()) {
         ExitCode::from(super::EXIT_FAILURE)
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// Why a run published nothing.
-pub enum Stopped {
-    /// Posts an earlier push already took to WeChat (see [`publish::repeats`]).
-    Refused(Vec<String>),
-    /// The run could not start: lock, ledger or client.
-    Failed(String),
-}
-
-/// Takes prepared pushes to WeChat under the site's lock: the part of a run
-/// shared by `publish PATHS`, `--due` and each wake-up of `--daemon`.
-#[allow(clippy::too_many_arguments)]
-pub fn execute(
-    root: &std::path::Path,
-    site: &Site,
-    pushes: &[publish::Push],
-    settings: Settings,
-    wait: Duration,
-    progress: &dyn publish::Progress,
-    on_retry: impl Fn(&str) + 'static,
-    on_wait: impl FnOnce(),
-    stop: &dyn Fn() -> bool,
-) -> Result<Vec<Outcome>, Stopped> {
-    let _lock = lock::acquire(root, wait, on_wait).map_err(|e| Stopped::Failed(e.to_string()))?;
-    // Read the ledger only once the lock is ours: the other run may have just written it.
-    let mut ledger = ledger::Ledger::open(root).map_err(|e| Stopped::Failed(e.to_string()))?;
-    let repeats = publish::repeats(&ledger.view, pushes);
-    if !repeats.refused.is_empty() {
-        return Err(Stopped::Refused(repeats.refused));
-    }
-    let client = super::client_options(&site.config.wechat)
-        .and_then(Client::new)
-        .map_err(|e| Stopped::Failed(e.to_string()))?
-        .on_retry(on_retry);
-    let mut publisher = Publisher::new(root, &client, &mut ledger, settings, progress);
-    for id in &repeats.superseded {
-        publisher
-            .supersede(id)
-            .map_err(|e| Stopped::Failed(e.to_string()))?;
-    }
-    Ok(publisher.run(pushes, stop))
-}
-
-/// The posts of every push due at `now` that the ledger does not have yet.
-pub fn due_files(
-    root: &std::path::Path,
-    site: &Site,
-    mode: PublishMode,
-    now: &jiff::Timestamp,
-) -> Result<Vec<PathBuf>, String> {
-    let (posts, problems) = wxpress::content::load_all(root, &site.config);
-    // A post that does not load has no schedule we can read: say so rather than
-    // skip it silently.
-    let errors: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
-    super::print_diagnostics(&errors);
-    let view = ledger::LedgerView::read(&ledger::path(root)).map_err(|e| e.to_string())?;
-    let cal = wxpress::schedule::calendar(&site.config, mode, &posts, &view, now);
-    let (due, over): (Vec<_>, Vec<_>) = wxpress::schedule::due(&cal, now)
-        .into_iter()
-        .partition(|p| !p.over_quota() || p.status == wxpress::schedule::Status::Unfinished);
-    if !over.is_empty() {
-        // WeChat would refuse the broadcast after the draft is made: say why
-        // instead, and leave the push for a person to move or send another way.
-        let files: Vec<&str> = over.iter().map(|p| p.items[0].source.as_str()).collect();
-        let problems: Vec<_> = wxpress::schedule::diagnostics_for(&site.config, &cal, &posts)
-            .into_iter()
-            .filter(|d| d.rule == wxpress::schedule::RULE_QUOTA && files.contains(&d.file.as_str()))
-            .collect();
-        super::print_diagnostics(&problems);
-        eprintln!(
-            "not sent: {} push(es) beyond the account's broadcast quota",
-            over.len()
-        );
-    }
-    let undone: Vec<_> = due
-        .iter()
-        .map(|p| {
-            let mut p = (*p).clone();
-            p.items.retain(|i| !i.done);
-            p
-        })
-        .collect();
-    Ok(wxpress::schedule::files(&undone, &posts))
-}
-
-/// The API client for the site, its retry notes going through the progress display.
-pub fn client(site: &Site, progress: &Progress) -> Result<Client, wxpress::wechat::WechatError> {
-    let notes = progress.clone();
-    Ok(Client::new(super::client_options(&site.config.wechat)?)?
-        .on_retry(move |note| notes.line(&format!("  {note}"))))
 }
 
 fn report(outcomes: &[Outcome], format: Format) {
@@ -334,7 +247,7 @@ fn report(outcomes: &[Outcome], format: Format) {
     }
     for o in outcomes {
         let titles: Vec<String> = o.posts.iter().map(|p| format!("《{}》", p.title)).collect();
-        let state = format!("{:?}", o.state).to_lowercase();
+        let state = o.state.name();
         match &o.error {
             Some(e) => println!("FAILED {} ({state}): {e}", titles.join(" ")),
             None if o.skipped => println!("unchanged {} (already {state})", titles.join(" ")),
