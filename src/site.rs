@@ -158,3 +158,83 @@ pub struct Compilation {
     /// Load errors, slug conflicts and calendar problems.
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// The posts a command was given (files or folders), or every post when none.
+pub struct Selection {
+    /// Absolute paths; empty means everything.
+    paths: Vec<PathBuf>,
+}
+
+impl Selection {
+    /// Paths from the command line, relative to the current folder or else to the
+    /// site root; each must exist.
+    pub fn new(root: &Path, paths: &[PathBuf]) -> Result<Selection, String> {
+        let paths = paths
+            .iter()
+            .map(|p| {
+                let p = if p.exists() { p.clone() } else { root.join(p) };
+                if !p.exists() {
+                    return Err(format!(
+                        "{} does not exist (give posts or folders under content/)",
+                        p.display()
+                    ));
+                }
+                std::path::absolute(&p).map_err(|e| format!("{}: {e}", p.display()))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Selection { paths })
+    }
+
+    pub fn contains(&self, file: &Path) -> bool {
+        self.paths.is_empty() || {
+            let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+            self.paths.iter().any(|s| abs.starts_with(s))
+        }
+    }
+}
+
+/// What `wxpress check` found in a selection.
+pub struct CheckReport {
+    /// How many posts were checked.
+    pub checked: usize,
+    /// Sorted, without repeats.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Site {
+    /// Checks the selected posts, drafts included. The whole site is compiled (the
+    /// calendar rules need every post: a push is several posts); only the
+    /// selection is reported.
+    pub fn check(&self, selection: &Selection, now: jiff::Timestamp) -> CheckReport {
+        let compiled = self.compile_all(&CompileOptions { drafts: true, now });
+        let selected: Vec<Rendered> = compiled
+            .posts
+            .into_iter()
+            .filter(|r| selection.contains(&r.post.path))
+            .collect();
+        let checked = selected.len();
+        let mut diagnostics: Vec<Diagnostic> = compiled
+            .diagnostics
+            .into_iter()
+            .filter(|d| selection.contains(&self.root.join(&d.file)))
+            .chain(selected.into_iter().flat_map(|r| r.diagnostics))
+            .collect();
+        diagnostic::sort(&mut diagnostics);
+        diagnostics.dedup();
+        CheckReport {
+            checked,
+            diagnostics,
+        }
+    }
+
+    /// Applies the safe fixes (`check --fix`) to the selected posts in place; one
+    /// line per change.
+    pub fn fix(&self, selection: &Selection) -> Result<Vec<String>, String> {
+        let (posts, _) = content::load_all(&self.root, &self.config);
+        let mut posts: Vec<Post> = posts
+            .into_iter()
+            .filter(|p| selection.contains(&p.path))
+            .collect();
+        crate::check::fix::fix_all(&self.checker, &self.config, &mut posts)
+    }
+}

@@ -213,11 +213,6 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Colour when writing to a terminal and `NO_COLOR` is unset (<https://no-color.org>).
-pub fn use_color(stream_is_terminal: bool) -> bool {
-    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn colour_only_on_a_terminal_without_no_color() {
+    fn colour_only_when_asked() {
         let dir = tempfile::tempdir().unwrap();
         let plain = human(dir.path(), &[diag()], false);
         let styled = human(dir.path(), &[diag()], true);
@@ -253,6 +248,5 @@ mod tests {
             plain.contains("--> content/a,b.md:2:3") && plain.contains("= help: add a space"),
             "{plain}"
         );
-        assert!(!use_color(false));
     }
 }

@@ -1,10 +1,9 @@
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use wxpress::check::report::{self, Format};
-use wxpress::content::{self, Post};
 use wxpress::diagnostic::{self, Diagnostic};
-use wxpress::site::{CompileOptions, Site};
+use wxpress::site::{Selection, Site};
 
 /// Review posts the way a WeChat editor would, in milliseconds: title and summary
 /// length, advertising-law terms (最佳, 国家级 …), induced sharing (转发抽奖, 集赞 …),
@@ -38,7 +37,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     let root = &args.root;
-    let selected = match selection(root, &args.paths) {
+    let selection = match Selection::new(root, &args.paths) {
         Ok(s) => s,
         Err(message) => {
             eprintln!("error: {message}");
@@ -49,19 +48,8 @@ pub fn run(args: Args) -> ExitCode {
         Ok(site) => site,
         Err(diags) => return print(&args, &diags),
     };
-    let in_selection = |file: &Path| {
-        selected.is_empty() || {
-            let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-            selected.iter().any(|s| abs.starts_with(s))
-        }
-    };
     if args.fix {
-        let (posts, _) = content::load_all(root, &site.config);
-        let mut posts: Vec<Post> = posts
-            .into_iter()
-            .filter(|p| in_selection(&p.path))
-            .collect();
-        match wxpress::check::fix::fix_all(&site.checker, &site.config, &mut posts) {
+        match site.fix(&selection) {
             Ok(changes) => {
                 for line in &changes {
                     eprintln!("{line}");
@@ -74,35 +62,15 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-
-    // The whole site is compiled (the calendar rules need every post: a push is
-    // several posts); only the selection is reported.
-    let compiled = site.compile_all(&CompileOptions {
-        drafts: true,
-        now: jiff::Timestamp::now(),
-    });
-    let selected_posts: Vec<_> = compiled
-        .posts
-        .into_iter()
-        .filter(|r| in_selection(&r.post.path))
-        .collect();
-    let checked = selected_posts.len();
-    let mut diags: Vec<Diagnostic> = compiled
-        .diagnostics
-        .into_iter()
-        .filter(|d| in_selection(&root.join(&d.file)))
-        .chain(selected_posts.into_iter().flat_map(|r| r.diagnostics))
-        .collect();
-    diagnostic::sort(&mut diags);
-    diags.dedup();
+    let report = site.check(&selection, jiff::Timestamp::now());
     if args.format == Format::Human {
-        eprintln!("checked {checked} post(s)");
+        eprintln!("checked {} post(s)", report.checked);
     }
-    print(&args, &diags)
+    print(&args, &report.diagnostics)
 }
 
 fn print(args: &Args, diags: &[Diagnostic]) -> ExitCode {
-    let color = report::use_color(std::io::stdout().is_terminal());
+    let color = super::use_color(std::io::stdout().is_terminal());
     let text = report::render(args.format, &args.root, diags, color);
     print!("{text}");
     if diagnostic::has_errors(diags) {
@@ -110,22 +78,4 @@ fn print(args: &Args, diags: &[Diagnostic]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// The absolute paths given on the command line (relative to the current folder, or
-/// else to the site root); each must exist.
-fn selection(root: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    paths
-        .iter()
-        .map(|p| {
-            let p = if p.exists() { p.clone() } else { root.join(p) };
-            if !p.exists() {
-                return Err(format!(
-                    "{} does not exist (give posts or folders under content/)",
-                    p.display()
-                ));
-            }
-            std::path::absolute(&p).map_err(|e| format!("{}: {e}", p.display()))
-        })
-        .collect()
 }

@@ -94,8 +94,14 @@ pub fn print_diagnostics_in(root: &std::path::Path, diags: &[Diagnostic]) {
     if diags.is_empty() {
         return;
     }
-    let color = wxpress::check::report::use_color(std::io::stderr().is_terminal());
+    let color = use_color(std::io::stderr().is_terminal());
     eprint!("{}", wxpress::check::report::human(root, diags, color));
+}
+
+/// Colour when writing to a terminal and `NO_COLOR` is unset or empty
+/// (<https://no-color.org>).
+pub fn use_color(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Environment variables are read here and in the command modules only; the

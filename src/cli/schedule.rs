@@ -58,20 +58,8 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let cal = schedule::calendar(&config, config.wechat.mode, &posts, &view, &now);
-    let in_range = |p: &&ScheduledPush| {
-        let day = p.at.date();
-        args.from.is_none_or(|f| day >= f) && args.to.is_none_or(|t| day <= t)
-    };
-    let shown: Vec<&ScheduledPush> = cal.iter().filter(in_range).collect();
-    let shown_files: Vec<&str> = shown
-        .iter()
-        .flat_map(|p| p.items.iter().map(|i| i.source.as_str()))
-        .collect();
-    problems.extend(
-        schedule::diagnostics_for(&config, &cal, &posts)
-            .into_iter()
-            .filter(|d| shown_files.contains(&d.file.as_str())),
-    );
+    let (shown, in_range) = schedule::days(&config, &cal, &posts, args.from, args.to);
+    problems.extend(in_range);
     wxpress::diagnostic::sort(&mut problems);
 
     let now_local = now.to_zoned(config.tz.clone());

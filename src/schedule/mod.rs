@@ -251,6 +251,34 @@ pub fn schedule_diagnostics<P: Borrow<Post>>(
     out
 }
 
+/// `wxpress schedule`'s view: the pushes on the days from `from` to `to` (both
+/// included, in the site's timezone; `None`: open-ended), and the calendar problems
+/// of the posts in them.
+pub fn days<'a, P: Borrow<Post>>(
+    config: &Config,
+    cal: &'a [ScheduledPush],
+    posts: &[P],
+    from: Option<jiff::civil::Date>,
+    to: Option<jiff::civil::Date>,
+) -> (Vec<&'a ScheduledPush>, Vec<Diagnostic>) {
+    let shown: Vec<&ScheduledPush> = cal
+        .iter()
+        .filter(|p| {
+            let day = p.at.date();
+            from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t)
+        })
+        .collect();
+    let shown_files: Vec<&str> = shown
+        .iter()
+        .flat_map(|p| p.items.iter().map(|i| i.source.as_str()))
+        .collect();
+    let problems = diagnostics_for(config, cal, posts)
+        .into_iter()
+        .filter(|d| shown_files.contains(&d.file.as_str()))
+        .collect();
+    (shown, problems)
+}
+
 /// The diagnostics of a calendar already built (so `wxpress schedule` shows the
 /// same problems as `check` without computing twice).
 pub fn diagnostics_for<P: Borrow<Post>>(
