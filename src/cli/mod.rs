@@ -21,12 +21,34 @@ use wxpress::diagnostic::Diagnostic;
     about = "Compile Markdown posts into WeChat Official Account (公众号) articles",
     long_about = "wxpress compiles a folder of Markdown posts through a theme into WeChat-ready HTML, \
 checks them for problems WeChat and reviewers care about, previews them live, and publishes \
-them on schedule.\n\nStart with `wxpress init my-site`, then `cd my-site && wxpress build`."
+them on schedule.\n\nStart with `wxpress init my-site`, then `cd my-site && wxpress build`.",
+    after_long_help = ENVIRONMENT
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
+
+/// Every environment variable wxpress reads (`wxpress --help`; the README has
+/// the same table). Only this module reads them; the library takes options.
+const ENVIRONMENT: &str = "\
+Environment:
+  WXPRESS_APP_SECRET         the account's app secret (publish, preview); read only
+                             from here, never written or shown
+  WXPRESS_API_BASE           API address, overriding [wechat] api_base (the sandbox:
+                             http://127.0.0.1:8765) [default: WeChat's]
+  WXPRESS_HTTP_TIMEOUT_MS    one HTTP call's timeout [default: 30000]
+  WXPRESS_RETRY_DELAY_MS     first delay of the exponential retry [default: 500]
+  WXPRESS_POLL_MS            how often freepublish/get is asked while publishing
+                             [default: 2000]
+  WXPRESS_PUBLISH_WAIT_MS    how long to wait for WeChat to finish publishing
+                             [default: 300000]
+  WXPRESS_RECONCILE_WAIT_MS  how long to wait for a push to show up among the
+                             published articles after a lost answer [default: 60000]
+  WXPRESS_DAEMON_RESCAN_MS   publish --daemon's longest sleep between two looks at
+                             the posts [default: 60000]
+  WXPRESS_TEST_CRASH_AFTER   tests only, debug builds only: abort after a publish step
+  NO_COLOR                   no colour in diagnostics";
 
 #[derive(Subcommand)]
 enum Command {

@@ -22,8 +22,6 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
-pub const SECRET_ENV: &str = "WXPRESS_APP_SECRET";
-pub const API_BASE_ENV: &str = "WXPRESS_API_BASE";
 
 /// A secret string (the app secret, an access token): never shown by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
@@ -35,13 +33,6 @@ impl Secret {
     }
     pub fn expose(&self) -> &str {
         &self.0
-    }
-    /// The app secret from `WXPRESS_APP_SECRET`, the only place wxpress reads it from.
-    pub fn from_env() -> Result<Secret, WechatError> {
-        match std::env::var(SECRET_ENV) {
-            Ok(s) if !s.trim().is_empty() => Ok(Secret(s.trim().to_string())),
-            _ => Err(WechatError::MissingSecret),
-        }
     }
 }
 
@@ -73,17 +64,6 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The default policy, with the first delay taken from `WXPRESS_RETRY_DELAY_MS`
-    /// when set (tests use a few milliseconds).
-    pub fn from_env() -> Self {
-        let mut policy = RetryPolicy::default();
-        if let Some(ms) = env_millis("WXPRESS_RETRY_DELAY_MS") {
-            policy.min_delay = ms;
-            policy.max_delay = policy.max_delay.max(ms);
-        }
-        policy
-    }
-
     fn backoff(&self) -> ExponentialBuilder {
         ExponentialBuilder::default()
             .with_jitter()
@@ -92,13 +72,6 @@ impl RetryPolicy {
             .with_max_times(self.max_times)
             .with_total_delay(Some(self.total_delay))
     }
-}
-
-pub fn env_millis(name: &str) -> Option<Duration> {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_millis)
 }
 
 #[derive(Debug, Clone)]
