@@ -203,13 +203,7 @@ impl<'a> Session<'a> {
         events: Events,
         stop: &dyn Fn() -> bool,
     ) -> Result<Vec<Outcome>, Stopped> {
-        let waiting = events.clone();
-        let _lock = lock::acquire(self.root, self.lock_wait, move || {
-            waiting(Event::WaitingForLock)
-        })
-        .map_err(|e| Stopped::Failed(e.to_string()))?;
-        // Read the ledger only once the lock is ours: the other run may have just written it.
-        let mut ledger = Ledger::open(self.root).map_err(|e| Stopped::Failed(e.to_string()))?;
+        let (_lock, mut ledger) = self.lock(&events).map_err(Stopped::Failed)?;
         let repeats = repeats(&ledger.view, pushes);
         if !repeats.refused.is_empty() {
             return Err(Stopped::Refused(repeats.refused));
@@ -243,12 +237,7 @@ impl<'a> Session<'a> {
         events: Events,
         mut sent: impl FnMut(&Push),
     ) -> Result<(), String> {
-        let waiting = events.clone();
-        let _lock = lock::acquire(self.root, self.lock_wait, move || {
-            waiting(Event::WaitingForLock)
-        })
-        .map_err(|e| e.to_string())?;
-        let mut ledger = Ledger::open(self.root).map_err(|e| e.to_string())?;
+        let (_lock, mut ledger) = self.lock(&events)?;
         let client = self.client(client, &events).map_err(|e| e.to_string())?;
         let step = |m: &str| events(Event::Step(m.to_string()));
         let mut publisher = Publisher::new(
@@ -265,6 +254,19 @@ impl<'a> Session<'a> {
             sent(push);
         }
         Ok(())
+    }
+
+    /// Takes the site's lock (waiting for another run up to `lock_wait`), then
+    /// reads the ledger: only once the lock is ours, since the other run may have
+    /// just written it.
+    fn lock(&self, events: &Events) -> Result<(lock::SiteLock, Ledger), String> {
+        let waiting = events.clone();
+        let lock = lock::acquire(self.root, self.lock_wait, move || {
+            waiting(Event::WaitingForLock)
+        })
+        .map_err(|e| e.to_string())?;
+        let ledger = Ledger::open(self.root).map_err(|e| e.to_string())?;
+        Ok((lock, ledger))
     }
 
     fn client(
