@@ -97,10 +97,15 @@ impl Site {
         posts: &[P],
         now: &jiff::Timestamp,
     ) -> Vec<Diagnostic> {
+        self.calendar_findings(posts, &self.read_ledger(), now)
+    }
+
+    /// The publish ledger for the calendar rules, or the error that says it
+    /// cannot be read. Callers that hold a lock read it before taking the lock.
+    pub fn read_ledger(&self) -> Result<crate::ledger::LedgerView, Diagnostic> {
         let ledger_path = crate::ledger::path(&self.root);
-        match crate::ledger::LedgerView::read(&ledger_path) {
-            Ok(ledger) => self.calendar_rules(posts, &ledger, now),
-            Err(e) => vec![Diagnostic::error(
+        crate::ledger::LedgerView::read(&ledger_path).map_err(|e| {
+            Diagnostic::error(
                 content::relative_path(&self.root, &ledger_path),
                 crate::diagnostic::Pos::START,
                 "schedule-past",
@@ -108,7 +113,20 @@ impl Site {
             )
             .with_suggestion(
                 "restore .wxpress/ledger.jsonl from git; it records what was published",
-            )],
+            )
+        })
+    }
+
+    /// [`Site::calendar_diagnostics`] with the ledger already read: no file access.
+    pub fn calendar_findings<P: std::borrow::Borrow<Post>>(
+        &self,
+        posts: &[P],
+        ledger: &Result<crate::ledger::LedgerView, Diagnostic>,
+        now: &jiff::Timestamp,
+    ) -> Vec<Diagnostic> {
+        match ledger {
+            Ok(ledger) => self.calendar_rules(posts, ledger, now),
+            Err(unreadable) => vec![unreadable.clone()],
         }
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::content::{self, Post};
 use crate::diagnostic::{self, Diagnostic};
+use crate::ledger::LedgerView;
 use crate::render::Article;
 use crate::site::Site;
 use rayon::prelude::*;
@@ -122,8 +123,9 @@ impl Snapshot {
     }
 
     /// Recomputes the calendar rules after posts changed: cheap next to rendering,
-    /// and a saved `schedule` can change another post's push.
-    fn refresh_schedule(&mut self) {
+    /// and a saved `schedule` can change another post's push. The ledger was read
+    /// before the snapshot's lock was taken: no file is read under it.
+    fn refresh_schedule(&mut self, ledger: &Result<LedgerView, Diagnostic>) {
         let Some(site) = self.site.clone() else {
             return;
         };
@@ -132,7 +134,7 @@ impl Snapshot {
             .values()
             .filter_map(|e| e.post.as_ref())
             .collect();
-        self.schedule = site.calendar_diagnostics(&posts, &jiff::Timestamp::now());
+        self.schedule = site.calendar_findings(&posts, ledger, &jiff::Timestamp::now());
     }
 
     fn insert(&mut self, entry: Entry) {
@@ -321,6 +323,7 @@ impl State {
                 (source, path, loaded)
             })
             .collect();
+        let ledger = site.read_ledger();
         let mut fresh = Snapshot {
             site: Some(site),
             ..Snapshot::default()
@@ -333,7 +336,7 @@ impl State {
                 }
             }
         }
-        fresh.refresh_schedule();
+        fresh.refresh_schedule(&ledger);
         let mut snap = self.write();
         fresh.generation = snap.generation + 1;
         *snap = fresh;
@@ -411,6 +414,7 @@ impl State {
             })
             .collect();
 
+        let ledger = site.read_ledger();
         let mut snap = self.write();
         let mut slugs = BTreeSet::new();
         let mut sources = Vec::new();
@@ -432,7 +436,7 @@ impl State {
             sources.push(source);
         }
         slugs.append(&mut notify_only);
-        snap.refresh_schedule();
+        snap.refresh_schedule(&ledger);
         snap.generation += 1;
         Reload {
             generation: snap.generation,
