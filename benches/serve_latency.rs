@@ -21,7 +21,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use wxpress::serve::{Options, Server};
+use wxpress::serve::{Limits, Options, Server};
 
 struct Args {
     site: Option<PathBuf>,
@@ -71,6 +71,7 @@ fn main() {
         root: root.clone(),
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         drafts: true,
+        limits: Limits::default(),
     })
     .expect("server starts");
     let startup = t.elapsed();

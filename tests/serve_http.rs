@@ -461,3 +461,173 @@ fn no_script_of_the_article_can_run_in_the_preview() {
         "the frame runs no scripts: {page}"
     );
 }
+
+/// Short limits for the connection tests. The timeout must pass on a loaded 2-core
+/// machine well before the 10 s bounds below.
+fn limits(header_timeout: Duration, max_connections: usize) -> wxpress::serve::Limits {
+    wxpress::serve::Limits {
+        header_timeout,
+        max_connections,
+    }
+}
+
+/// Reads (and drops) whatever the server sends until it closes the connection;
+/// returns how long that took, or `None` if it was still open after `bound`.
+fn closed_within(stream: &mut std::net::TcpStream, bound: Duration) -> Option<Duration> {
+    use std::io::{ErrorKind, Read};
+    let start = std::time::Instant::now();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = bound.checked_sub(start.elapsed())?;
+        stream
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .unwrap();
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(start.elapsed()),
+            Ok(_) => continue,
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Some(start.elapsed()),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return None
+            }
+            Err(e) => panic!("read: {e}"),
+        }
+    }
+}
+
+/// Sends a complete keep-alive GET and reads exactly its response (by its
+/// Content-Length), leaving the connection open; returns the status line.
+fn keep_alive_get(stream: &mut std::net::TcpStream, path: &str) -> String {
+    use std::io::{BufReader, Read, Write};
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut reader = BufReader::new(&*stream);
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).unwrap();
+    assert!(reader.buffer().is_empty(), "one response, nothing more");
+    status.trim_end().to_string()
+}
+
+/// Half a request head, never finished.
+fn partial_head(server: &wxpress::serve::Server) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+        .unwrap();
+    stream
+}
+
+#[test]
+fn a_half_sent_request_head_is_disconnected_after_the_header_timeout() {
+    let dir = site();
+    let timeout = Duration::from_secs(1);
+    let server = start_with(dir.path(), false, limits(timeout, 256));
+    let start = std::time::Instant::now();
+    let mut stream = partial_head(&server);
+    let closed = closed_within(&mut stream, Duration::from_secs(10))
+        .expect("the server closes a connection whose request head never completes");
+    // The timer starts at the accept, after `start`: an earlier close is a bug.
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= timeout - Duration::from_millis(50),
+        "closed after {closed:?}, before the {timeout:?} timeout"
+    );
+}
+
+#[test]
+fn an_idle_keep_alive_connection_is_closed_after_the_timeout() {
+    let dir = site();
+    let timeout = Duration::from_secs(1);
+    let server = start_with(dir.path(), false, limits(timeout, 256));
+    let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+    // Two requests on one connection: it is kept alive between requests.
+    assert_eq!(keep_alive_get(&mut stream, "/"), "HTTP/1.1 200 OK");
+    assert_eq!(
+        keep_alive_get(&mut stream, "/_wxpress/preview.css"),
+        "HTTP/1.1 200 OK"
+    );
+    let idle = closed_within(&mut stream, Duration::from_secs(10))
+        .expect("the server closes a keep-alive connection that sends nothing more");
+    // The server's clock starts when the response is sent, a moment before it was
+    // read here: allow for that, not for a close right after the response.
+    assert!(idle >= timeout / 2, "closed after {idle:?} idle");
+}
+
+#[test]
+fn idle_and_half_sent_connections_at_the_cap_only_delay_a_new_request() {
+    let dir = site();
+    let timeout = Duration::from_secs(2);
+    let server = start_with(dir.path(), false, limits(timeout, 4));
+    // Four connections take the four slots: two idle after a request, two with
+    // half a request head (the kernel queues connections in order, so these are
+    // accepted before the fifth).
+    let mut idle: Vec<_> = (0..2)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+            assert_eq!(keep_alive_get(&mut stream, "/"), "HTTP/1.1 200 OK");
+            stream
+        })
+        .collect();
+    let mut partial = [partial_head(&server), partial_head(&server)];
+
+    // The fifth waits in the listen backlog until a slot frees, then is served.
+    let start = std::time::Instant::now();
+    let (status, _) = raw_get(server.addr(), "/");
+    let waited = start.elapsed();
+    assert_eq!(status, 200);
+    assert!(
+        waited >= timeout / 2,
+        "served after {waited:?}: the four connections did not hold the cap"
+    );
+    assert!(waited < Duration::from_secs(10), "served after {waited:?}");
+    for stream in idle.iter_mut().chain(partial.iter_mut()) {
+        assert!(
+            closed_within(stream, Duration::from_secs(10)).is_some(),
+            "each holder is closed after the timeout"
+        );
+    }
+    // With the slots free again, requests are served at once.
+    let start = std::time::Instant::now();
+    assert_eq!(get(&server, "/").status, 200);
+    assert!(start.elapsed() < timeout, "{:?}", start.elapsed());
+}
+
+#[test]
+fn the_event_stream_outlives_the_idle_timeout_and_still_reloads() {
+    let dir = site();
+    let timeout = Duration::from_secs(1);
+    let server = start_with(dir.path(), false, limits(timeout, 256));
+    let events = listen(&server);
+    let hello = events.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(hello["event"], "hello");
+    // No event flows for more than twice the timeout (the keep-alive comment comes
+    // every 15 s): a response in progress is not idle.
+    std::thread::sleep(timeout * 3);
+    atomic_save(
+        dir.path(),
+        "content/life/later.md",
+        "+++\ntitle = \"改了\"\n+++\n\n新\n",
+    );
+    let reload = events
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the event stream is still open");
+    assert_eq!(reload["event"], "reload");
+    assert_eq!(reload["data"]["slugs"], serde_json::json!(["later"]));
+}

@@ -1,7 +1,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use wxpress::serve::{Options, Server};
+use wxpress::serve::{Limits, Options, Server};
 
 /// Preview the site live while you write: open the printed address, pick a post, and
 /// every save shows it as readers will see it on a phone (375 px, or 677 px like the
@@ -35,6 +35,7 @@ pub fn run(args: Args) -> ExitCode {
         root: args.root,
         addr: SocketAddr::new(args.bind, args.port),
         drafts: args.drafts,
+        limits: Limits::default(),
     };
     let server = match Server::start(&opts) {
         Ok(server) => server,

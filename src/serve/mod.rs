@@ -9,11 +9,13 @@
 //!                                                        └─► Reload ─► /events ─► pages
 //! ```
 
+mod connections;
 pub mod pages;
 pub mod server;
 pub mod state;
 pub mod watcher;
 
+pub use connections::Limits;
 pub use state::{Changes, Entry, Reload, Snapshot, State};
 
 use std::net::SocketAddr;
@@ -26,6 +28,8 @@ pub struct Options {
     /// Port 0 picks a free port; [`Server::addr`] tells which.
     pub addr: SocketAddr,
     pub drafts: bool,
+    /// Header and idle timeout, and the connection cap.
+    pub limits: Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,11 +85,7 @@ impl Server {
         let watcher = watcher::watch(state.clone())?;
         state.rebuild_all();
         let app = server::router(state.clone());
-        runtime.spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                eprintln!("wxpress serve: the server stopped: {e}");
-            }
-        });
+        runtime.spawn(connections::serve(listener, app, opts.limits.clone()));
         Ok(Server {
             addr,
             state,

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use wxpress::serve::{Options, Server};
+use wxpress::serve::{Limits, Options, Server};
 
 /// A valid 1×1 PNG.
 pub const PNG: &[u8] = &[
@@ -105,10 +105,15 @@ pub fn site() -> tempfile::TempDir {
 }
 
 pub fn start(root: &Path, drafts: bool) -> Server {
+    start_with(root, drafts, Limits::default())
+}
+
+pub fn start_with(root: &Path, drafts: bool, limits: Limits) -> Server {
     Server::start(&Options {
         root: root.to_path_buf(),
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         drafts,
+        limits,
     })
     .expect("server starts")
 }
