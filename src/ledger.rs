@@ -47,11 +47,12 @@ pub enum Entry {
     Push(PushRecord),
 }
 
-/// Where a push is. Each `…ing` state is written before the remote call, each
-/// `…ed` state after it answered.
+/// The name of a push's state, as the ledger's `state` field writes it. Each
+/// `…ing` state is written before the remote call, each `…ed` state after it
+/// answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PushState {
+pub enum StateName {
     /// Nothing exists on WeChat (a fresh push, or `draft/add` was refused).
     New,
     Drafting,
@@ -66,29 +67,27 @@ pub enum PushState {
     Superseded,
 }
 
-impl PushState {
+impl StateName {
     /// The name written in the ledger, for messages.
     pub fn name(self) -> &'static str {
         match self {
-            PushState::New => "new",
-            PushState::Drafting => "drafting",
-            PushState::Drafted => "drafted",
-            PushState::Submitting => "submitting",
-            PushState::Submitted => "submitted",
-            PushState::Published => "published",
-            PushState::Sending => "sending",
-            PushState::Sent => "sent",
-            PushState::Superseded => "superseded",
+            StateName::New => "new",
+            StateName::Drafting => "drafting",
+            StateName::Drafted => "drafted",
+            StateName::Submitting => "submitting",
+            StateName::Submitted => "submitted",
+            StateName::Published => "published",
+            StateName::Sending => "sending",
+            StateName::Sent => "sent",
+            StateName::Superseded => "superseded",
         }
     }
-}
 
-impl PushState {
     /// The push reached the end of `mode`.
     pub fn is_done(self, mode: PublishMode) -> bool {
         match self {
-            PushState::Published | PushState::Sent => true,
-            PushState::Drafted | PushState::Submitting | PushState::Submitted => {
+            StateName::Published | StateName::Sent => true,
+            StateName::Drafted | StateName::Submitting | StateName::Submitted => {
                 mode == PublishMode::Draft
             }
             _ => false,
@@ -97,7 +96,107 @@ impl PushState {
 
     /// Something of this push may exist on WeChat.
     pub fn touched_wechat(self) -> bool {
-        !matches!(self, PushState::New | PushState::Superseded)
+        !matches!(self, StateName::New | StateName::Superseded)
+    }
+}
+
+/// Where a push is, with what WeChat answered on the way there: a state that
+/// needs a draft carries its `media_id`, a submitted push its `publish_id`, so
+/// no step can run without what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushState {
+    New,
+    /// `draft/add` is being called (or its answer was lost).
+    Drafting,
+    Drafted {
+        media_id: String,
+    },
+    /// `freepublish/submit` is being called (or its answer was lost).
+    Submitting {
+        media_id: String,
+    },
+    Submitted {
+        media_id: String,
+        publish_id: String,
+    },
+    /// On WeChat's published list. The ids are absent when the push was found
+    /// there rather than published by this ledger's runs.
+    Published {
+        media_id: Option<String>,
+        publish_id: Option<String>,
+        article_id: Option<String>,
+        urls: Vec<String>,
+    },
+    /// `message/mass/sendall` is being called with this `clientmsgid`.
+    Sending {
+        media_id: String,
+        clientmsgid: String,
+    },
+    Sent {
+        media_id: String,
+        clientmsgid: String,
+        msg_id: String,
+    },
+    Superseded,
+}
+
+impl PushState {
+    pub fn name(&self) -> StateName {
+        match self {
+            PushState::New => StateName::New,
+            PushState::Drafting => StateName::Drafting,
+            PushState::Drafted { .. } => StateName::Drafted,
+            PushState::Submitting { .. } => StateName::Submitting,
+            PushState::Submitted { .. } => StateName::Submitted,
+            PushState::Published { .. } => StateName::Published,
+            PushState::Sending { .. } => StateName::Sending,
+            PushState::Sent { .. } => StateName::Sent,
+            PushState::Superseded => StateName::Superseded,
+        }
+    }
+
+    /// The push's draft, once there is one.
+    pub fn media_id(&self) -> Option<&str> {
+        match self {
+            PushState::Drafted { media_id }
+            | PushState::Submitting { media_id }
+            | PushState::Submitted { media_id, .. }
+            | PushState::Sending { media_id, .. }
+            | PushState::Sent { media_id, .. } => Some(media_id),
+            PushState::Published { media_id, .. } => media_id.as_deref(),
+            PushState::New | PushState::Drafting | PushState::Superseded => None,
+        }
+    }
+
+    pub fn publish_id(&self) -> Option<&str> {
+        match self {
+            PushState::Submitted { publish_id, .. } => Some(publish_id),
+            PushState::Published { publish_id, .. } => publish_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn msg_id(&self) -> Option<&str> {
+        match self {
+            PushState::Sent { msg_id, .. } => Some(msg_id),
+            _ => None,
+        }
+    }
+
+    /// The published articles' addresses.
+    pub fn urls(&self) -> &[String] {
+        match self {
+            PushState::Published { urls, .. } => urls,
+            _ => &[],
+        }
+    }
+
+    pub fn is_done(&self, mode: PublishMode) -> bool {
+        self.name().is_done(mode)
+    }
+
+    pub fn touched_wechat(&self) -> bool {
+        self.name().touched_wechat()
     }
 }
 
@@ -115,7 +214,9 @@ pub struct PostRecord {
     pub thumb_media_id: Option<String>,
 }
 
+/// The whole state of one push; the ledger's last record of a push wins.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "PushLine", into = "PushLine")]
 pub struct PushRecord {
     pub at: String,
     pub push: String,
@@ -124,23 +225,121 @@ pub struct PushRecord {
     pub posts: Vec<PostRecord>,
     /// When the current `…ing` step began (Unix seconds): reconciling looks for
     /// drafts and articles created after it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub article_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clientmsgid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub urls: Vec<String>,
     /// Why the last step failed, when it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// A push record as one flat JSON object: the ledger's format since its first
+/// version, kept so that old ledgers read and new ones stay readable by eye.
+#[derive(Serialize, Deserialize)]
+struct PushLine {
+    at: String,
+    push: String,
+    state: StateName,
+    mode: PublishMode,
+    posts: Vec<PostRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    since: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    media_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    publish_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    article_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    clientmsgid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    msg_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl TryFrom<PushLine> for PushRecord {
+    type Error = String;
+
+    fn try_from(line: PushLine) -> Result<Self, String> {
+        let name = line.state;
+        let missing = |field: &str| format!("state `{}` without its {field}", name.name());
+        let media_id = || line.media_id.clone().ok_or_else(|| missing("media_id"));
+        let clientmsgid = || {
+            line.clientmsgid
+                .clone()
+                .ok_or_else(|| missing("clientmsgid"))
+        };
+        let state = match name {
+            StateName::New => PushState::New,
+            StateName::Drafting => PushState::Drafting,
+            StateName::Drafted => PushState::Drafted {
+                media_id: media_id()?,
+            },
+            StateName::Submitting => PushState::Submitting {
+                media_id: media_id()?,
+            },
+            StateName::Submitted => PushState::Submitted {
+                media_id: media_id()?,
+                publish_id: line
+                    .publish_id
+                    .clone()
+                    .ok_or_else(|| missing("publish_id"))?,
+            },
+            StateName::Published => PushState::Published {
+                media_id: line.media_id.clone(),
+                publish_id: line.publish_id.clone(),
+                article_id: line.article_id.clone(),
+                urls: line.urls.clone(),
+            },
+            StateName::Sending => PushState::Sending {
+                media_id: media_id()?,
+                clientmsgid: clientmsgid()?,
+            },
+            StateName::Sent => PushState::Sent {
+                media_id: media_id()?,
+                clientmsgid: clientmsgid()?,
+                msg_id: line.msg_id.clone().ok_or_else(|| missing("msg_id"))?,
+            },
+            StateName::Superseded => PushState::Superseded,
+        };
+        Ok(PushRecord {
+            at: line.at,
+            push: line.push,
+            state,
+            mode: line.mode,
+            posts: line.posts,
+            since: line.since,
+            error: line.error,
+        })
+    }
+}
+
+impl From<PushRecord> for PushLine {
+    fn from(rec: PushRecord) -> PushLine {
+        let state = &rec.state;
+        let (article_id, clientmsgid) = match state {
+            PushState::Published { article_id, .. } => (article_id.clone(), None),
+            PushState::Sending { clientmsgid, .. } | PushState::Sent { clientmsgid, .. } => {
+                (None, Some(clientmsgid.clone()))
+            }
+            _ => (None, None),
+        };
+        PushLine {
+            state: state.name(),
+            media_id: state.media_id().map(str::to_string),
+            publish_id: state.publish_id().map(str::to_string),
+            msg_id: state.msg_id().map(str::to_string),
+            urls: state.urls().to_vec(),
+            article_id,
+            clientmsgid,
+            at: rec.at,
+            push: rec.push,
+            mode: rec.mode,
+            posts: rec.posts,
+            since: rec.since,
+            error: rec.error,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -307,7 +506,7 @@ mod tests {
 
     #[test]
     fn state_names_are_the_ledger_names() {
-        use PushState::*;
+        use StateName::*;
         for state in [
             New, Drafting, Drafted, Submitting, Submitted, Published, Sending, Sent, Superseded,
         ] {
@@ -328,14 +527,51 @@ mod tests {
             mode: PublishMode::Publish,
             posts: vec![],
             since: None,
-            media_id: None,
-            publish_id: None,
-            article_id: None,
-            clientmsgid: None,
-            msg_id: None,
-            urls: vec![],
             error: None,
         })
+    }
+
+    fn drafted() -> PushState {
+        PushState::Drafted {
+            media_id: "m1".into(),
+        }
+    }
+
+    #[test]
+    fn a_state_and_its_ids_round_trip_through_one_flat_line() {
+        let sent = PushState::Sent {
+            media_id: "m1".into(),
+            clientmsgid: "c1".into(),
+            msg_id: "42".into(),
+        };
+        let line = serde_json::to_string(&record(sent.clone())).unwrap();
+        assert!(
+            line.contains(r#""state":"sent""#)
+                && line.contains(r#""media_id":"m1""#)
+                && line.contains(r#""clientmsgid":"c1""#)
+                && line.contains(r#""msg_id":"42""#),
+            "{line}"
+        );
+        match serde_json::from_str::<Entry>(&line).unwrap() {
+            Entry::Push(rec) => assert_eq!(rec.state, sent),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_state_without_the_id_it_needs_is_refused_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        std::fs::write(
+            &path,
+            "{\"event\":\"push\",\"at\":\"t\",\"push\":\"p\",\"state\":\"submitted\",\"mode\":\"publish\",\"posts\":[],\"media_id\":\"m\"}\n",
+        )
+        .unwrap();
+        let e = LedgerView::read(&path).unwrap_err().to_string();
+        assert!(
+            e.contains(":1:") && e.contains("state `submitted` without its publish_id"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -343,7 +579,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut l = Ledger::open(dir.path()).unwrap();
         l.append(record(PushState::Drafting)).unwrap();
-        l.append(record(PushState::Drafted)).unwrap();
+        l.append(record(drafted())).unwrap();
         l.append(Entry::Uploaded {
             at: now(),
             kind: UploadKind::Image,
@@ -355,7 +591,7 @@ mod tests {
         .unwrap();
         drop(l);
         let l = Ledger::open(dir.path()).unwrap();
-        assert_eq!(l.push("p1").unwrap().state, PushState::Drafted);
+        assert_eq!(l.push("p1").unwrap().state, drafted());
         assert_eq!(l.view.cached_url("abc"), Some("http://cdn/a"));
         assert_eq!(l.view.cached_media_id("abc"), None);
     }
@@ -372,9 +608,9 @@ mod tests {
         drop(f);
         let mut l = Ledger::open(dir.path()).unwrap();
         assert_eq!(l.push("p1").unwrap().state, PushState::Drafting);
-        l.append(record(PushState::Drafted)).unwrap();
+        l.append(record(drafted())).unwrap();
         let l = Ledger::open(dir.path()).unwrap();
-        assert_eq!(l.push("p1").unwrap().state, PushState::Drafted);
+        assert_eq!(l.push("p1").unwrap().state, drafted());
     }
 
     #[test]

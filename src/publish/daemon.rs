@@ -9,7 +9,7 @@
 use super::{ClientSource, Event, Outcome, Session, Settings, Stopped};
 use crate::config::PublishMode;
 use crate::diagnostic::Diagnostic;
-use crate::ledger::PushState;
+use crate::ledger::StateName;
 use crate::site::Site;
 use serde::Serialize;
 use std::path::Path;
@@ -58,7 +58,7 @@ pub enum DaemonEvent {
     Unchanged(PushReport),
     Failed {
         push: String,
-        state: PushState,
+        state: StateName,
         titles: Vec<String>,
         error: String,
     },
@@ -83,7 +83,7 @@ pub enum DaemonEvent {
 pub struct PushReport {
     pub push: String,
     pub mode: PublishMode,
-    pub state: PushState,
+    pub state: StateName,
     pub titles: Vec<String>,
     pub media_id: Option<String>,
     pub publish_id: Option<String>,

@@ -27,7 +27,7 @@ pub use repeats::{repeats, Repeats};
 pub use session::{ClientSource, DryRun, Due, Event, Events, Session, Stopped};
 
 use crate::config::PublishMode;
-use crate::ledger::{self, PostRecord, PushRecord, PushState};
+use crate::ledger::{self, PostRecord, PushRecord, StateName};
 use crate::wechat::{Audience, WechatError};
 use serde::Serialize;
 use std::time::Duration;
@@ -78,7 +78,7 @@ pub enum PublishError {
 pub struct Outcome {
     pub push: String,
     pub mode: PublishMode,
-    pub state: PushState,
+    pub state: StateName,
     pub posts: Vec<PostRecord>,
     /// Already done by an earlier run: nothing was called.
     pub skipped: bool,
@@ -111,8 +111,8 @@ pub fn effective_mode(rec: Option<&PushRecord>, requested: PublishMode) -> Publi
     match rec {
         Some(r)
             if !matches!(
-                r.state,
-                PushState::New | PushState::Drafting | PushState::Drafted
+                r.state.name(),
+                StateName::New | StateName::Drafting | StateName::Drafted
             ) =>
         {
             r.mode

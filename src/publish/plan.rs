@@ -3,7 +3,7 @@
 use super::prepare::{file_sha, mode_name};
 use super::{effective_mode, Push};
 use crate::config::PublishMode;
-use crate::ledger::{LedgerView, PushState, UploadKind};
+use crate::ledger::{LedgerView, StateName, UploadKind};
 use crate::wechat::Audience;
 
 /// Every call a run would make, without making any: for `--dry-run`.
@@ -18,7 +18,7 @@ pub fn plan_calls(
     let mut seen = std::collections::HashSet::new();
     for push in pushes {
         let rec = view.pushes.get(&push.id);
-        let state = rec.map_or(PushState::New, |r| r.state);
+        let state = rec.map_or(StateName::New, |r| r.state.name());
         let mode = effective_mode(rec, mode);
         calls.push(format!(
             "# push {} ({}, {}): {}",
@@ -31,7 +31,7 @@ pub fn plan_calls(
             calls.push("#   already done; no calls".into());
             continue;
         }
-        if rec.and_then(|r| r.media_id.as_ref()).is_none() {
+        if rec.and_then(|r| r.state.media_id()).is_none() {
             calls.push(
                 "POST /cgi-bin/freepublish/batchget, /cgi-bin/draft/batchget (is this push on WeChat already?)"
                     .into(),
@@ -71,13 +71,13 @@ pub fn plan_calls(
         match mode {
             PublishMode::Draft => {}
             PublishMode::Publish => {
-                if state == PushState::Submitting {
+                if state == StateName::Submitting {
                     calls.push(
                         "POST /cgi-bin/freepublish/batchget (look for an unrecorded publish)"
                             .into(),
                     );
                 }
-                if state != PushState::Submitted {
+                if state != StateName::Submitted {
                     calls.push("POST /cgi-bin/freepublish/submit".into());
                 }
                 calls.push("POST /cgi-bin/freepublish/get (poll until published)".into());

@@ -5,7 +5,9 @@ use super::prepare::{self, rewrite_images};
 use super::reconcile::{self, Found};
 use super::{effective_mode, Outcome, Progress, PublishError, Push, Settings};
 use crate::config::PublishMode;
-use crate::ledger::{self, Entry, Ledger, PostRecord, PushRecord, PushState, UploadKind};
+use crate::ledger::{
+    self, Entry, Ledger, PostRecord, PushRecord, PushState, StateName, UploadKind,
+};
 use crate::wechat::{Client, DraftArticle, INVALID_MEDIA_ID};
 use std::time::{Duration, Instant};
 
@@ -98,7 +100,7 @@ impl<'a> Publisher<'a> {
         let Some(mut rec) = self.ledger.push(push_id).cloned() else {
             return Ok(());
         };
-        if let Some(media_id) = rec.media_id.clone() {
+        if let Some(media_id) = rec.state.media_id().map(str::to_string) {
             self.progress.step(&format!(
                 "deleting draft {media_id} of an earlier, unpublished version (push {push_id})"
             ));
@@ -133,12 +135,6 @@ impl<'a> Publisher<'a> {
                     })
                     .collect(),
                 since: None,
-                media_id: None,
-                publish_id: None,
-                article_id: None,
-                clientmsgid: None,
-                msg_id: None,
-                urls: Vec::new(),
                 error: None,
             })
     }
@@ -156,19 +152,17 @@ impl<'a> Publisher<'a> {
             // This version's draft was deleted for a later edit, and the post is
             // back to this version: start over.
             rec.state = PushState::New;
-            rec.media_id = None;
-            rec.clientmsgid = None;
         }
         let outcome = |rec: &PushRecord, skipped: bool, error: Option<String>| Outcome {
             push: rec.push.clone(),
             mode: rec.mode,
-            state: rec.state,
+            state: rec.state.name(),
             posts: rec.posts.clone(),
             skipped,
-            media_id: rec.media_id.clone(),
-            publish_id: rec.publish_id.clone(),
-            msg_id: rec.msg_id.clone(),
-            urls: rec.urls.clone(),
+            media_id: rec.state.media_id().map(str::to_string),
+            publish_id: rec.state.publish_id().map(str::to_string),
+            msg_id: rec.state.msg_id().map(str::to_string),
+            urls: rec.state.urls().to_vec(),
             error,
         };
         let mode = effective_mode(Some(&rec), self.settings.mode);
@@ -176,7 +170,7 @@ impl<'a> Publisher<'a> {
             self.progress.step(&format!(
                 "{}: already {}, nothing to do",
                 push.titles(),
-                rec.state.name()
+                rec.state.name().name()
             ));
             return outcome(&rec, true, None);
         }
@@ -188,7 +182,7 @@ impl<'a> Publisher<'a> {
                 let message = e.to_string();
                 // Remember why, without moving the state: the next run resumes here.
                 rec.error = Some(message.clone());
-                let state = rec.state;
+                let state = rec.state.clone();
                 let _ = self.save(&mut rec, state);
                 outcome(&rec, false, Some(message))
             }
@@ -197,7 +191,7 @@ impl<'a> Publisher<'a> {
 
     fn advance(&mut self, push: &Push, rec: &mut PushRecord) -> Result<(), PublishError> {
         let mut made_draft = false;
-        let media_id = match rec.media_id.clone() {
+        let media_id = match rec.state.media_id().map(str::to_string) {
             Some(media_id) => media_id,
             // Before creating anything: WeChat may have this push already (a lost
             // or damaged ledger, a run that died, a draft made by an earlier run).
@@ -254,9 +248,13 @@ impl<'a> Publisher<'a> {
         article_id: String,
         urls: Vec<String>,
     ) -> Result<(), PublishError> {
-        rec.article_id = Some(article_id);
-        rec.urls = urls;
-        self.save(rec, PushState::Published)
+        let state = PushState::Published {
+            media_id: rec.state.media_id().map(str::to_string),
+            publish_id: rec.state.publish_id().map(str::to_string),
+            article_id: Some(article_id),
+            urls,
+        };
+        self.save(rec, state)
     }
 
     /// The newest of identical drafts; the others (made by runs that died before
@@ -481,8 +479,12 @@ impl<'a> Publisher<'a> {
     }
 
     fn drafted(&mut self, rec: &mut PushRecord, media_id: String) -> Result<String, PublishError> {
-        rec.media_id = Some(media_id.clone());
-        self.save(rec, PushState::Drafted)?;
+        self.save(
+            rec,
+            PushState::Drafted {
+                media_id: media_id.clone(),
+            },
+        )?;
         crash_point("drafted");
         Ok(media_id)
     }
@@ -493,25 +495,35 @@ impl<'a> Publisher<'a> {
         rec: &mut PushRecord,
         media_id: &str,
     ) -> Result<(), PublishError> {
-        if rec.state == PushState::Submitting {
+        if rec.state.name() == StateName::Submitting {
             self.progress
                 .step("a previous run died while submitting: checking whether WeChat has it");
             if self.find_published(push, rec, Some(media_id))? {
                 return Ok(());
             }
         }
-        let publish_id = match (rec.state, rec.publish_id.clone()) {
-            (PushState::Submitted, Some(publish_id)) => publish_id,
+        let publish_id = match &rec.state {
+            PushState::Submitted { publish_id, .. } => publish_id.clone(),
             _ => {
                 rec.since = Some(ledger::unix_now());
-                self.save(rec, PushState::Submitting)?;
+                self.save(
+                    rec,
+                    PushState::Submitting {
+                        media_id: media_id.to_string(),
+                    },
+                )?;
                 self.progress
                     .step(&format!("submitting for publishing: {}", push.titles()));
                 match self.client.freepublish_submit(media_id) {
                     Ok(publish_id) => {
                         crash_point("submit");
-                        rec.publish_id = Some(publish_id.clone());
-                        self.save(rec, PushState::Submitted)?;
+                        self.save(
+                            rec,
+                            PushState::Submitted {
+                                media_id: media_id.to_string(),
+                                publish_id: publish_id.clone(),
+                            },
+                        )?;
                         crash_point("submitted");
                         publish_id
                     }
@@ -536,26 +548,28 @@ impl<'a> Publisher<'a> {
                             return Ok(());
                         }
                         rec.state = PushState::New;
-                        rec.media_id = None;
                         return Err(PublishError::Refused(format!(
                         "draft {media_id} was deleted from the draft box and is not among the published \
                          articles; the next run makes the draft again"
                     )));
                     }
                     Err(e) => {
-                        rec.state = PushState::Drafted;
+                        rec.state = PushState::Drafted {
+                            media_id: media_id.to_string(),
+                        };
                         return Err(e.into());
                     }
                 }
             }
         };
-        self.poll_publish(push, rec, &publish_id)
+        self.poll_publish(push, rec, media_id, &publish_id)
     }
 
     fn poll_publish(
         &mut self,
         push: &Push,
         rec: &mut PushRecord,
+        media_id: &str,
         publish_id: &str,
     ) -> Result<(), PublishError> {
         let deadline = Instant::now() + self.settings.publish_wait;
@@ -565,9 +579,13 @@ impl<'a> Publisher<'a> {
             let status = self.client.freepublish_get(publish_id)?;
             match status.publish_status {
                 0 => {
-                    rec.article_id = status.article_id.clone();
-                    rec.urls = status.urls();
-                    self.save(rec, PushState::Published)?;
+                    let published = PushState::Published {
+                        media_id: Some(media_id.to_string()),
+                        publish_id: Some(publish_id.to_string()),
+                        article_id: status.article_id.clone(),
+                        urls: status.urls(),
+                    };
+                    self.save(rec, published)?;
                     self.progress.step(&format!("published: {}", push.titles()));
                     return Ok(());
                 }
@@ -582,8 +600,9 @@ impl<'a> Publisher<'a> {
                 }
                 _ => {
                     // Failed on WeChat's side: the draft stays; the next run may submit it again.
-                    rec.state = PushState::Drafted;
-                    rec.publish_id = None;
+                    rec.state = PushState::Drafted {
+                        media_id: media_id.to_string(),
+                    };
                     return Err(PublishError::Refused(format!(
                         "freepublish/get: publishing {} failed: {} (status {}, failed articles {:?}); see the WeChat backend's publish records",
                         push.titles(),
@@ -624,7 +643,9 @@ impl<'a> Publisher<'a> {
                     return Ok(false);
                 };
                 if self.client.draft_get(media_id)?.is_some() {
-                    rec.state = PushState::Drafted;
+                    rec.state = PushState::Drafted {
+                        media_id: media_id.to_string(),
+                    };
                     return Ok(false);
                 }
                 return Err(PublishError::Refused(format!(
@@ -648,9 +669,14 @@ impl<'a> Publisher<'a> {
         made_draft: bool,
     ) -> Result<(), PublishError> {
         let clientmsgid = push.clientmsgid();
-        rec.clientmsgid = Some(clientmsgid.clone());
         rec.since = Some(ledger::unix_now());
-        self.save(rec, PushState::Sending)?;
+        self.save(
+            rec,
+            PushState::Sending {
+                media_id: media_id.to_string(),
+                clientmsgid: clientmsgid.clone(),
+            },
+        )?;
         self.progress
             .step(&format!("broadcasting: {}", push.titles()));
         // Safe to repeat: WeChat refuses a second send with the same clientmsgid and
@@ -669,7 +695,9 @@ impl<'a> Publisher<'a> {
                 }
                 Err(e) => {
                     if !e.is_ambiguous() {
-                        rec.state = PushState::Drafted;
+                        rec.state = PushState::Drafted {
+                            media_id: media_id.to_string(),
+                        };
                     }
                     return Err(e.into());
                 }
@@ -687,8 +715,14 @@ impl<'a> Publisher<'a> {
                 Err(e) => return Err(e.into()),
             }
         }
-        rec.msg_id = Some(msg_id.clone());
-        self.save(rec, PushState::Sent)?;
+        self.save(
+            rec,
+            PushState::Sent {
+                media_id: media_id.to_string(),
+                clientmsgid: clientmsgid.clone(),
+                msg_id: msg_id.clone(),
+            },
+        )?;
         crash_point("sent");
         let status = self
             .client

@@ -2,7 +2,7 @@
 
 use super::Push;
 use crate::config::PublishMode;
-use crate::ledger::{LedgerView, PushRecord, PushState};
+use crate::ledger::{LedgerView, PushRecord, PushState, StateName};
 
 /// What earlier pushes mean for this run.
 #[derive(Debug, Default)]
@@ -28,7 +28,7 @@ pub fn repeats(view: &LedgerView, pushes: &[Push]) -> Repeats {
                     continue;
                 };
                 let unpublished_draft =
-                    rec.state == PushState::Drafted && rec.mode != PublishMode::Draft;
+                    rec.state.name() == StateName::Drafted && rec.mode != PublishMode::Draft;
                 if old.hash != p.hash && unpublished_draft {
                     if !out.superseded.contains(id) {
                         out.superseded.push(id.clone());
@@ -59,24 +59,20 @@ pub fn repeats(view: &LedgerView, pushes: &[Push]) -> Repeats {
 
 fn describe(rec: &PushRecord) -> String {
     let when = &rec.at;
-    match rec.state {
-        PushState::Published => format!(
+    match &rec.state {
+        PushState::Published { publish_id, .. } => format!(
             "published on {when} (publish_id {})",
-            rec.publish_id.as_deref().unwrap_or("?")
+            publish_id.as_deref().unwrap_or("?")
         ),
-        PushState::Sent => format!(
-            "broadcast on {when} (msg_id {})",
-            rec.msg_id.as_deref().unwrap_or("?")
-        ),
-        PushState::Drafted if rec.mode == PublishMode::Draft => format!(
-            "pushed as a draft on {when} (media_id {})",
-            rec.media_id.as_deref().unwrap_or("?")
-        ),
+        PushState::Sent { msg_id, .. } => format!("broadcast on {when} (msg_id {msg_id})"),
+        PushState::Drafted { media_id } if rec.mode == PublishMode::Draft => {
+            format!("pushed as a draft on {when} (media_id {media_id})")
+        }
         s => format!(
             "pushed on {when} and left unfinished (state {}, push {}); finish it by publishing \
              the unchanged version, or delete its draft in the WeChat backend and remove the \
              push's lines from .wxpress/ledger.jsonl",
-            s.name(),
+            s.name().name(),
             rec.push
         ),
     }

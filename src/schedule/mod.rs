@@ -9,7 +9,7 @@
 use crate::config::{AccountKind, Config, PublishMode};
 use crate::content::Post;
 use crate::diagnostic::{self, Diagnostic};
-use crate::ledger::{LedgerView, PushState};
+use crate::ledger::{LedgerView, StateName};
 use crate::wechat::limits::ARTICLES_MAX;
 use jiff::{Timestamp, Zoned};
 use serde::Serialize;
@@ -112,7 +112,7 @@ fn ledger_state(ledger: &LedgerView, source: &str) -> (bool, bool) {
         }
         if rec.state.is_done(rec.mode) {
             done = true;
-        } else if rec.state.touched_wechat() && rec.state != PushState::New {
+        } else if rec.state.touched_wechat() {
             started = true;
         }
     }
@@ -148,7 +148,7 @@ pub fn calendar<P: Borrow<Post>>(
             .posts
             .iter()
             .any(|p| scheduled.contains(p.source.as_str()));
-        if rec.state == PushState::Sent && by_hand {
+        if rec.state.name() == StateName::Sent && by_hand {
             if let Ok(sent) = rec.at.parse::<Timestamp>() {
                 let period = quota_period(account, &sent.to_zoned(config.tz.clone()));
                 *used.entry(period).or_default() += 1;

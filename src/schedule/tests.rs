@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::config::Config;
-use crate::ledger::{Entry, Ledger, PostRecord, PushRecord};
+use crate::ledger::{Entry, Ledger, PostRecord, PushRecord, PushState};
 use std::path::Path;
 
 struct TestSite {
@@ -44,18 +44,19 @@ impl TestSite {
         self.dir.path()
     }
 
-    /// Records in the ledger that a push of these posts reached `state`.
-    fn record(&self, sources: &[&str], mode: PublishMode, state: PushState) {
+    /// Records in the ledger that a push of these posts reached `state`, with
+    /// made-up ids where the state carries them.
+    fn record(&self, sources: &[&str], mode: PublishMode, state: StateName) {
         self.record_at(sources, mode, state, "2026-12-01T04:00:00Z");
     }
 
-    fn record_at(&self, sources: &[&str], mode: PublishMode, state: PushState, at: &str) {
+    fn record_at(&self, sources: &[&str], mode: PublishMode, state: StateName, at: &str) {
         let mut ledger = Ledger::open(self.root()).unwrap();
         ledger
             .append(Entry::Push(PushRecord {
                 at: at.into(),
                 push: format!("push-{}", sources.join("+")),
-                state,
+                state: with_ids(state),
                 mode,
                 posts: sources
                     .iter()
@@ -68,12 +69,6 @@ impl TestSite {
                     })
                     .collect(),
                 since: None,
-                media_id: None,
-                publish_id: None,
-                article_id: None,
-                clientmsgid: None,
-                msg_id: None,
-                urls: vec![],
                 error: None,
             }))
             .unwrap();
@@ -261,13 +256,13 @@ fn due_grace_done_and_unfinished() {
     s.record(
         &["content/done.md"],
         PublishMode::Publish,
-        PushState::Published,
+        StateName::Published,
     );
     // Started two days ago and died after the draft: far beyond grace, still finished.
     s.record(
         &["content/half.md"],
         PublishMode::Publish,
-        PushState::Drafted,
+        StateName::Drafted,
     );
     let now = at("2026-12-01T04:00:00Z");
     let cal = calendar(
@@ -320,7 +315,7 @@ fn due_grace_done_and_unfinished() {
 fn a_draft_mode_record_is_done_only_for_draft_mode_pushes() {
     let s = site("");
     s.post("a.md", "A", &sched("2026-12-01T12:00:00"));
-    s.record(&["content/a.md"], PublishMode::Draft, PushState::Drafted);
+    s.record(&["content/a.md"], PublishMode::Draft, StateName::Drafted);
     let now = at("2026-12-01T05:00:00Z");
     let cal = calendar(&s.config, PublishMode::Draft, &s.posts(), &s.ledger(), &now);
     assert_eq!(cal[0].status, Status::Done);
@@ -389,20 +384,20 @@ fn broadcasts_sent_by_hand_count_toward_the_quota() {
     s.record_at(
         &["content/manual.md"],
         PublishMode::Broadcast,
-        PushState::Sent,
+        StateName::Sent,
         "2026-12-01T01:00:00Z",
     );
     s.record_at(
         &["content/old.md"],
         PublishMode::Broadcast,
-        PushState::Sent,
+        StateName::Sent,
         "2026-11-30T15:59:00Z",
     );
     // Not a broadcast: no quota.
     s.record_at(
         &["content/pub.md"],
         PublishMode::Publish,
-        PushState::Published,
+        StateName::Published,
         "2026-12-01T02:00:00Z",
     );
     let now = at("2026-12-01T02:00:00Z");
@@ -419,4 +414,35 @@ fn broadcasts_sent_by_hand_count_toward_the_quota() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].rule, RULE_QUOTA);
     assert_eq!(d[0].file, "content/evening.md");
+}
+
+/// A push state of this name, its ids made up.
+fn with_ids(name: StateName) -> PushState {
+    let id = || "id".to_string();
+    match name {
+        StateName::New => PushState::New,
+        StateName::Drafting => PushState::Drafting,
+        StateName::Drafted => PushState::Drafted { media_id: id() },
+        StateName::Submitting => PushState::Submitting { media_id: id() },
+        StateName::Submitted => PushState::Submitted {
+            media_id: id(),
+            publish_id: id(),
+        },
+        StateName::Published => PushState::Published {
+            media_id: Some(id()),
+            publish_id: Some(id()),
+            article_id: Some(id()),
+            urls: vec![],
+        },
+        StateName::Sending => PushState::Sending {
+            media_id: id(),
+            clientmsgid: id(),
+        },
+        StateName::Sent => PushState::Sent {
+            media_id: id(),
+            clientmsgid: id(),
+            msg_id: id(),
+        },
+        StateName::Superseded => PushState::Superseded,
+    }
 }
