@@ -5,7 +5,7 @@ use super::{Cx, Rule};
 use crate::diagnostic::Pos;
 use std::path::Path;
 
-use crate::wechat::limits::MATERIAL_MAX_BYTES as MAX_BYTES;
+use crate::wechat::limits::{IMAGE_EXTENSIONS, MATERIAL_MAX_BYTES as MAX_BYTES};
 /// Headline covers are shown at 2.35:1, the others square.
 pub const HEADLINE_RATIO: f64 = 2.35;
 /// How far (relative) a cover may be from the expected shape before a warning.
@@ -108,7 +108,7 @@ pub fn check(cx: &mut Cx, root: &Path) {
 pub fn is_jpg_or_png(path: &Path) -> bool {
     path.extension()
         .map(|e| e.to_string_lossy().to_lowercase())
-        .is_some_and(|e| matches!(e.as_str(), "jpg" | "jpeg" | "png"))
+        .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str()))
 }
 
 /// Reads the file's first bytes: a jpg or png header with a size, or why not.

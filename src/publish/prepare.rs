@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::wechat::limits::{ARTICLES_MAX, IMAGE_MAX_BYTES, MATERIAL_MAX_BYTES};
+use crate::wechat::limits::{ARTICLES_MAX, IMAGE_EXTENSIONS, IMAGE_MAX_BYTES, MATERIAL_MAX_BYTES};
 
 /// A post ready to publish: its article, the files it uploads and its hash.
 #[derive(Debug, Clone)]
@@ -187,7 +187,7 @@ fn upload_problems(site: &Site, post: &Post, article: &Article, cover: &Path) ->
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        if !matches!(ext.as_str(), "jpg" | "jpeg" | "png") {
+        if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
             out.push(
                 Diagnostic::error(
                     &post.source,

@@ -1,5 +1,6 @@
 //! What the emulated account holds: tokens, images, drafts, published articles and
-//! sends, plus the faults a test asked for. Plain data; the HTTP layer is in `mod.rs`.
+//! sends, plus the faults a test asked for. Plain data; the HTTP layer is in the
+//! other files of `sandbox`.
 
 use crate::wechat::types::AccountKind;
 use crate::wechat::DraftArticle;
@@ -202,19 +203,32 @@ impl State {
                 self.publishes[i].status = 3;
                 continue;
             };
-            let draft = self.drafts.remove(pos);
             let article_id = format!("sandbox-article-{}", self.next_id());
-            let articles = with_urls(&article_id, draft.articles);
+            let publish_id = Some(self.publishes[i].publish_id.clone());
+            self.publish_draft(pos, article_id.clone(), false, publish_id);
             self.publishes[i].status = 0;
-            self.publishes[i].article_id = Some(article_id.clone());
-            self.published.push(Published {
-                article_id,
-                broadcast: false,
-                publish_id: Some(self.publishes[i].publish_id.clone()),
-                articles,
-                update_time: now_unix(),
-            });
+            self.publishes[i].article_id = Some(article_id);
         }
+    }
+
+    /// Moves the draft at `pos` out of the draft box into the published articles,
+    /// which get URLs: what a free publish, a broadcast and the backend's 发表 do.
+    pub fn publish_draft(
+        &mut self,
+        pos: usize,
+        article_id: String,
+        broadcast: bool,
+        publish_id: Option<String>,
+    ) {
+        let draft = self.drafts.remove(pos);
+        let articles = with_urls(&article_id, draft.articles);
+        self.published.push(Published {
+            article_id,
+            broadcast,
+            publish_id,
+            articles,
+            update_time: now_unix(),
+        });
     }
 
     /// Mass sends in the current quota period (a day for subscription accounts,

@@ -17,3 +17,11 @@ pub const CONTENT_MAX_CHARS: usize = 20_000;
 pub const CONTENT_MAX_BYTES: usize = 1024 * 1024;
 /// Articles in one draft (one push): a headline and up to seven more.
 pub const ARTICLES_MAX: usize = 8;
+/// `message/mass/sendall` `clientmsgid`, in bytes (WeChat answers 45067 past it).
+pub const CLIENTMSGID_MAX_BYTES: usize = 64;
+/// `draft/batchget`, `freepublish/batchget`, `material/batchget_material`: items
+/// per page, 1 to 20.
+pub const PAGE_MAX: u64 = 20;
+/// File extensions of the images `media/uploadimg` takes (jpg/png), which wxpress
+/// also requires of covers.
+pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png"];

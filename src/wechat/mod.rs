@@ -16,7 +16,9 @@ pub use error::{WechatError, BUSY, DUPLICATE_CLIENTMSGID, INVALID_MEDIA_ID, NO_M
 pub use types::*;
 
 use backon::{BlockingRetryable, ExponentialBuilder};
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::cell::RefCell;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -90,6 +92,7 @@ struct Token {
 }
 
 enum Body {
+    /// A request type of [`types`], serialized once.
     Json(Value),
     File {
         name: String,
@@ -140,21 +143,18 @@ impl Client {
     /// `cgi-bin/stable_token`: the same token is returned until it expires unless
     /// `force_refresh`, which is only used after WeChat refused the current one.
     fn fetch_token(&self, force_refresh: bool) -> Result<Token, WechatError> {
-        let body = Body::Json(json!({
-            "grant_type": "client_credential",
-            "appid": self.appid,
-            "secret": self.secret.expose(),
-            "force_refresh": force_refresh,
-        }));
+        let ep = "stable_token";
+        let body = Body::json(&StableTokenRequest {
+            grant_type: "client_credential".into(),
+            appid: self.appid.clone(),
+            secret: self.secret.expose().to_string(),
+            force_refresh,
+        });
         let started = Instant::now();
-        let v = self.with_retry("stable_token", false, || {
-            self.send_once("stable_token", None, &body, &[])
-        })?;
-        let value = v["access_token"].as_str().ok_or(WechatError::Other {
-            endpoint: "stable_token".into(),
-            detail: "the answer has no access_token".into(),
-        })?;
-        let expires_in = v["expires_in"].as_u64().unwrap_or(7200);
+        let v = self.with_retry(ep, false, || self.send_once(ep, None, &body, &[]))?;
+        let answer: AccessTokenResponse = Self::parse(ep, v)?;
+        let value = Self::present(ep, "access_token", answer.access_token)?;
+        let expires_in = answer.expires_in;
         // Renew five minutes early (or at half-life for short-lived tokens).
         let margin = (expires_in / 2).min(300);
         Ok(Token {
@@ -259,7 +259,7 @@ impl Client {
                     .file_name(name.clone())
                     .mime_str(mime)
                     .expect("static mime type is valid");
-                req.multipart(reqwest::blocking::multipart::Form::new().part("media", part))
+                req.multipart(reqwest::blocking::multipart::Form::new().part(UPLOAD_FIELD, part))
             }
         };
         let transport = |e: reqwest::Error| {
@@ -291,29 +291,42 @@ impl Client {
             endpoint: endpoint.to_string(),
             detail: format!("the answer is not JSON ({e})"),
         })?;
-        match v.get("errcode").and_then(Value::as_i64) {
-            Some(0) | None => Ok(v),
-            Some(code) if accept.contains(&code) => Ok(v),
-            Some(code) => Err(WechatError::Api {
+        let status = ApiStatus::deserialize(&v).unwrap_or_default();
+        match status.errcode {
+            0 => Ok(v),
+            code if accept.contains(&code) => Ok(v),
+            code => Err(WechatError::Api {
                 endpoint: endpoint.to_string(),
                 code,
-                message: v["errmsg"].as_str().unwrap_or_default().to_string(),
+                message: status.errmsg,
             }),
         }
     }
 
-    fn field(endpoint: &str, v: &Value, key: &str) -> Result<String, WechatError> {
-        match &v[key] {
-            Value::String(s) if !s.is_empty() => Ok(s.clone()),
-            Value::Number(n) => Ok(n.to_string()),
-            _ => Err(WechatError::Other {
+    /// Sends a request type and reads the answer as a response type.
+    fn request<R: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &impl Serialize,
+        creating: bool,
+    ) -> Result<R, WechatError> {
+        let v = self.call(endpoint, Body::json(body), creating)?;
+        Self::parse(endpoint, v)
+    }
+
+    /// A value the answer must carry, not empty.
+    fn present(endpoint: &str, key: &str, value: String) -> Result<String, WechatError> {
+        if value.is_empty() {
+            Err(WechatError::Other {
                 endpoint: endpoint.to_string(),
                 detail: format!("the answer has no {key}"),
-            }),
+            })
+        } else {
+            Ok(value)
         }
     }
 
-    fn parse<T: serde::de::DeserializeOwned>(endpoint: &str, v: Value) -> Result<T, WechatError> {
+    fn parse<T: DeserializeOwned>(endpoint: &str, v: Value) -> Result<T, WechatError> {
         serde_json::from_value(v).map_err(|e| WechatError::Other {
             endpoint: endpoint.to_string(),
             detail: format!("unexpected answer: {e}"),
@@ -328,13 +341,9 @@ impl Client {
     /// `media/uploadimg`: a body image (JPG/PNG under 1 MB) → its CDN URL.
     pub fn upload_image(&self, file_name: &str, bytes: Vec<u8>) -> Result<String, WechatError> {
         let ep = "media/uploadimg";
-        let body = Body::File {
-            mime: mime_for(file_name),
-            name: file_name.to_string(),
-            bytes,
-        };
-        let v = self.call(ep, body, false)?;
-        Self::field(ep, &v, "url")
+        let v = self.call(ep, Body::file(file_name, bytes), false)?;
+        let answer: UploadImageResponse = Self::parse(ep, v)?;
+        Self::present(ep, "url", answer.url)
     }
 
     /// `material/add_material?type=image`: a permanent image (covers) → media_id.
@@ -344,41 +353,38 @@ impl Client {
         bytes: Vec<u8>,
     ) -> Result<String, WechatError> {
         let ep = "material/add_material?type=image";
-        let body = Body::File {
-            mime: mime_for(file_name),
-            name: file_name.to_string(),
-            bytes,
-        };
         // Creating: each copy takes a place in the account's material library,
         // so an answer that may hide a success is looked up, not retried blindly.
-        let v = self.call(ep, body, true)?;
-        Self::field("material/add_material", &v, "media_id")
+        let v = self.call(ep, Body::file(file_name, bytes), true)?;
+        let answer: AddMaterialResponse = Self::parse("material/add_material", v)?;
+        Self::present("material/add_material", "media_id", answer.media_id)
     }
 
     /// `material/batchget_material?type=image`, newest first: the account's
     /// permanent images with the file names they were uploaded under.
     pub fn material_batchget(&self, offset: u64, count: u64) -> Result<MaterialPage, WechatError> {
-        let ep = "material/batchget_material";
-        let v = self.call(
-            ep,
-            Body::Json(json!({ "type": "image", "offset": offset, "count": count })),
-            false,
-        )?;
-        Self::parse(ep, v)
+        let body = MaterialBatchgetRequest {
+            kind: "image".into(),
+            offset,
+            count: Some(count),
+        };
+        self.request("material/batchget_material", &body, false)
     }
 
     /// `draft/add` (creating): the draft's media_id.
     pub fn draft_add(&self, articles: &[DraftArticle]) -> Result<String, WechatError> {
         let ep = "draft/add";
-        let v = self.call(ep, Body::Json(json!({ "articles": articles })), true)?;
-        Self::field(ep, &v, "media_id")
+        let body = DraftAddRequest {
+            articles: articles.to_vec(),
+        };
+        let answer: DraftAddResponse = self.request(ep, &body, true)?;
+        Self::present(ep, "media_id", answer.media_id)
     }
 
     /// `draft/get`: the draft's articles, or `None` when no such draft exists (40007).
     pub fn draft_get(&self, media_id: &str) -> Result<Option<Vec<DraftArticle>>, WechatError> {
-        let ep = "draft/get";
-        match self.call(ep, Body::Json(json!({ "media_id": media_id })), false) {
-            Ok(v) => Ok(Some(Self::parse::<NewsContent>(ep, v)?.news_item)),
+        match self.request::<NewsContent>("draft/get", &MediaIdRequest::new(media_id), false) {
+            Ok(content) => Ok(Some(content.news_item)),
             Err(e) if e.code() == Some(INVALID_MEDIA_ID) => Ok(None),
             Err(e) => Err(e),
         }
@@ -386,35 +392,27 @@ impl Client {
 
     /// `draft/batchget`, newest first.
     pub fn draft_batchget(&self, offset: u64, count: u64) -> Result<DraftPage, WechatError> {
-        let ep = "draft/batchget";
-        let v = self.call(
-            ep,
-            Body::Json(json!({ "offset": offset, "count": count, "no_content": 0 })),
-            false,
-        )?;
-        Self::parse(ep, v)
+        self.request("draft/batchget", &PageRequest::new(offset, count), false)
     }
 
     pub fn draft_delete(&self, media_id: &str) -> Result<(), WechatError> {
-        self.call(
-            "draft/delete",
-            Body::Json(json!({ "media_id": media_id })),
-            false,
-        )
-        .map(|_| ())
+        self.request::<ApiStatus>("draft/delete", &MediaIdRequest::new(media_id), false)
+            .map(|_| ())
     }
 
     /// `freepublish/submit` (creating): the publish_id.
     pub fn freepublish_submit(&self, media_id: &str) -> Result<String, WechatError> {
         let ep = "freepublish/submit";
-        let v = self.call(ep, Body::Json(json!({ "media_id": media_id })), true)?;
-        Self::field(ep, &v, "publish_id")
+        let answer: FreepublishSubmitResponse =
+            self.request(ep, &MediaIdRequest::new(media_id), true)?;
+        Self::present(ep, "publish_id", answer.publish_id)
     }
 
     pub fn freepublish_get(&self, publish_id: &str) -> Result<PublishStatus, WechatError> {
-        let ep = "freepublish/get";
-        let v = self.call(ep, Body::Json(json!({ "publish_id": publish_id })), false)?;
-        Self::parse(ep, v)
+        let body = PublishIdRequest {
+            publish_id: publish_id.to_string(),
+        };
+        self.request("freepublish/get", &body, false)
     }
 
     /// `freepublish/batchget`, newest first.
@@ -423,13 +421,11 @@ impl Client {
         offset: u64,
         count: u64,
     ) -> Result<PublishedPage, WechatError> {
-        let ep = "freepublish/batchget";
-        let v = self.call(
-            ep,
-            Body::Json(json!({ "offset": offset, "count": count, "no_content": 0 })),
+        self.request(
+            "freepublish/batchget",
+            &PageRequest::new(offset, count),
             false,
-        )?;
-        Self::parse(ep, v)
+        )
     }
 
     /// `message/mass/sendall` (creating) with a `clientmsgid`: WeChat refuses a second
@@ -442,44 +438,60 @@ impl Client {
         clientmsgid: &str,
     ) -> Result<Sent, WechatError> {
         let ep = "message/mass/sendall";
-        let filter = match audience {
-            Audience::All => json!({ "is_to_all": true }),
-            Audience::Tag(tag) => json!({ "is_to_all": false, "tag_id": tag }),
-        };
-        let body = Body::Json(json!({
-            "filter": filter,
-            "mpnews": { "media_id": media_id },
-            "msgtype": "mpnews",
-            "send_ignore_reprint": 0,
-            "clientmsgid": clientmsgid,
-        }));
+        let body = Body::json(&MassSendRequest {
+            filter: audience.into(),
+            mpnews: MpNews::new(media_id),
+            msgtype: MSGTYPE_MPNEWS.into(),
+            send_ignore_reprint: 0,
+            clientmsgid: Some(clientmsgid.to_string()),
+        });
         // 45065 is an answer, not a failure: it carries the first send's msg_id.
         let v = self.call_accepting(ep, body, true, &[DUPLICATE_CLIENTMSGID])?;
+        let answer: MassSendResponse = Self::parse(ep, v)?;
+        let msg_id = answer.msg_id.map(|id| id.to_string()).unwrap_or_default();
         Ok(Sent {
-            msg_id: Self::field(ep, &v, "msg_id")?,
-            repeat: v["errcode"].as_i64() == Some(DUPLICATE_CLIENTMSGID),
+            msg_id: Self::present(ep, "msg_id", msg_id)?,
+            repeat: answer.status.errcode == DUPLICATE_CLIENTMSGID,
         })
     }
 
     /// `message/mass/get`: the send's status, e.g. `SEND_SUCCESS`.
     pub fn mass_get(&self, msg_id: &str) -> Result<String, WechatError> {
         let ep = "message/mass/get";
-        let id: Value = msg_id
-            .parse::<u64>()
-            .map(Value::from)
-            .unwrap_or(Value::from(msg_id));
-        let v = self.call(ep, Body::Json(json!({ "msg_id": id })), false)?;
-        Self::field(ep, &v, "msg_status")
+        let body = MassGetRequest {
+            msg_id: Some(MsgId::parse(msg_id)),
+        };
+        let answer: MassGetResponse = self.request(ep, &body, false)?;
+        Self::present(ep, "msg_status", answer.msg_status)
     }
 
     /// `message/mass/preview`: sends the draft to one WeChat user (by WeChat ID).
     pub fn mass_preview(&self, media_id: &str, towxname: &str) -> Result<(), WechatError> {
-        let body = Body::Json(json!({
-            "towxname": towxname,
-            "mpnews": { "media_id": media_id },
-            "msgtype": "mpnews",
-        }));
-        self.call("message/mass/preview", body, false).map(|_| ())
+        let body = MassPreviewRequest {
+            towxname: Some(towxname.to_string()),
+            touser: None,
+            mpnews: MpNews::new(media_id),
+            msgtype: MSGTYPE_MPNEWS.into(),
+        };
+        self.call("message/mass/preview", Body::json(&body), false)
+            .map(|_| ())
+    }
+}
+
+impl Body {
+    fn json(request: &impl Serialize) -> Body {
+        // Serializing a request type into a `Value` cannot fail: all their keys are
+        // strings. Going through a `Value` keeps the bytes on the wire what they were
+        // when the bodies were written as JSON literals (keys in the same order).
+        Body::Json(serde_json::to_value(request).unwrap_or_default())
+    }
+
+    fn file(file_name: &str, bytes: Vec<u8>) -> Body {
+        Body::File {
+            mime: mime_for(file_name),
+            name: file_name.to_string(),
+            bytes,
+        }
     }
 }
 
