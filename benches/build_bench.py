@@ -4,7 +4,7 @@
     python3 benches/build_bench.py [--sizes 1000,10000] [--runs 5] [--bin target/release/wxpress]
 
 Generates each site once (benches/gen_site.py, deterministic) under
-target/bench-sites/, links the repository's themes/ into it, then runs a full
+target/bench-sites/ (it uses the built-in default theme), then runs a full
 build `--runs` times and prints the median, min and max wall time and the peak
 resident memory of the build process. Build the binary first:
 `cargo build --release`. The machine is shared and noisy: compare medians.
@@ -22,12 +22,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def site_for(size):
     site = os.path.join(ROOT, "target", "bench-sites", f"site-{size}")
-    if not os.path.isdir(os.path.join(site, "content")):
+    header = os.path.join(site, "templates", "partials", "header-tech.html")
+    if not os.path.isdir(os.path.join(site, "content")) or not os.path.isfile(header):
         subprocess.run([sys.executable, os.path.join(ROOT, "benches", "gen_site.py"), str(size), site, "--force"],
                        check=True, stdout=subprocess.DEVNULL)
-    themes = os.path.join(site, "themes")
-    if not os.path.exists(themes):
-        os.symlink(os.path.join(ROOT, "themes"), themes)
     return site
 
 

@@ -5,6 +5,7 @@
 
 Writes into OUTDIR:
   config.toml                       three columns (tech, career, life), theme "default"
+  templates/partials/header-tech.html   the tech column's header (as in the example site)
   content/<column>/post-XXXXX.md    N posts, TOML front matter, ~2,000 characters each
   static/covers/<column>.png        shared 2.35:1 covers (real PNG files)
   static/img-K.png                  a few body images, referenced as /static/img-K.png
@@ -17,8 +18,8 @@ a three-level nested list, an ordered list, one fenced code block (the language
 rotates), one table, external links, an mp.weixin.qq.com link, bold and italic
 text (including CJK emphasis edge cases) and one local image.
 
-Output is deterministic for a given N and seed. Standard library only. The theme
-is not copied: the benchmark runner links or copies the repo's themes/ into OUTDIR.
+Output is deterministic for a given N and seed. Standard library only. The site
+uses wxpress's built-in default theme; it needs no themes/ folder.
 """
 
 import argparse
@@ -429,6 +430,12 @@ appid = "wx0000000000000000"
 mode = "draft"
 """
 
+# The tech column's header partial, the same as the example site's.
+HEADER_TECH = """<section class="column-header">
+<p class="column-header-text">技术笔记 · 每周一篇，把复杂的事讲清楚</p>
+</section>
+"""
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Generate a synthetic wxpress site.")
@@ -452,6 +459,10 @@ def main(argv=None):
 
     with open(os.path.join(out, "config.toml"), "w", encoding="utf-8") as f:
         f.write(CONFIG.format(n=args.n, seed=args.seed))
+    partials = os.path.join(out, "templates", "partials")
+    os.makedirs(partials, exist_ok=True)
+    with open(os.path.join(partials, "header-tech.html"), "w", encoding="utf-8") as f:
+        f.write(HEADER_TECH)
 
     static = os.path.join(out, "static")
     os.makedirs(os.path.join(static, "covers"))

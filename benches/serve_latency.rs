@@ -176,8 +176,14 @@ fn listen(server: &Server) -> mpsc::Receiver<(Instant, serde_json::Value)> {
     let url = format!("http://{}/events", server.addr());
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let res = ureq::get(&url).call().expect("event stream");
-        let reader = std::io::BufReader::new(res.into_body().into_reader());
+        // No timeout: the stream stays open for the whole run.
+        let client = reqwest::blocking::Client::builder()
+            .no_proxy()
+            .timeout(None)
+            .build()
+            .expect("HTTP client");
+        let res = client.get(&url).send().expect("event stream");
+        let reader = std::io::BufReader::new(res);
         let mut event = String::new();
         for line in reader.lines() {
             let Ok(line) = line else { return };

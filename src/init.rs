@@ -40,10 +40,7 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
         ("content/notes/hello-wxpress/cover.png".into(), COVER),
     ];
     for (path, text) in BUILTIN {
-        // The example column header belongs to the example site, not to new ones.
-        if !path.ends_with("header-tech.html") {
-            files.push((format!("themes/default/{path}"), text.as_bytes()));
-        }
+        files.push((format!("themes/default/{path}"), text.as_bytes()));
     }
     let mut written = Vec::new();
     for (rel, bytes) in files {

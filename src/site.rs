@@ -91,7 +91,7 @@ impl Site {
     }
 
     /// The `schedule-*` rules over `posts`, judged at `now` against the publish
-    /// ledger, which is read here so that the check step itself reads no files.
+    /// ledger, which is read here and given to the rules as an argument.
     pub fn calendar_diagnostics<P: std::borrow::Borrow<Post>>(
         &self,
         posts: &[P],

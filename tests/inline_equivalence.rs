@@ -6,8 +6,8 @@ use wxpress::render::inline::Inliner;
 use wxpress::render::markdown::{render, ImageOut};
 
 fn check_site(root: &Path) -> usize {
-    let css = std::fs::read_to_string(root.join("themes/default/style.css")).unwrap();
-    let inliner = Inliner::new(&css);
+    // The example site uses the built-in default theme.
+    let inliner = Inliner::new(wxpress::render::theme::builtin("style.css"));
     let mut checked = 0;
     for path in wxpress::content::discover(root) {
         let text = std::fs::read_to_string(&path).unwrap();

@@ -11,26 +11,23 @@ pub const ARTICLE_TEMPLATE: &str = "article.html";
 pub const PAGE_TEMPLATE: &str = "page.html";
 pub const PARTIALS_DIR: &str = "partials";
 
-/// The default theme, compiled in: used by `wxpress init` and as the fallback for any
-/// file a theme does not provide.
+/// The built-in default theme, compiled in from `assets/theme/` (owned by the crate,
+/// not by the example site): what `wxpress init` writes into a new site, and the
+/// fallback for any file a theme does not provide. Paths are relative to a theme folder.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
         "templates/article.html",
-        include_str!("../../themes/default/templates/article.html"),
+        include_str!("../../assets/theme/templates/article.html"),
     ),
     (
         "templates/page.html",
-        include_str!("../../themes/default/templates/page.html"),
+        include_str!("../../assets/theme/templates/page.html"),
     ),
     (
         "templates/partials/footer.html",
-        include_str!("../../themes/default/templates/partials/footer.html"),
+        include_str!("../../assets/theme/templates/partials/footer.html"),
     ),
-    (
-        "templates/partials/header-tech.html",
-        include_str!("../../themes/default/templates/partials/header-tech.html"),
-    ),
-    ("style.css", include_str!("../../themes/default/style.css")),
+    ("style.css", include_str!("../../assets/theme/style.css")),
 ];
 
 pub struct Theme {

@@ -147,11 +147,11 @@ impl Reply {
 /// GET with an HTTP client (the path is normalised like a browser would).
 pub fn get(server: &Server, path: &str) -> Reply {
     let url = format!("http://{}{}", server.addr(), path);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
+    let client = reqwest::blocking::Client::builder()
+        .no_proxy()
         .build()
-        .into();
-    let mut res = agent.get(&url).call().expect("request");
+        .expect("HTTP client");
+    let res = client.get(&url).send().expect("request");
     Reply {
         status: res.status().as_u16(),
         content_type: res
@@ -159,7 +159,7 @@ pub fn get(server: &Server, path: &str) -> Reply {
             .get("content-type")
             .map(|v| v.to_str().unwrap().to_string())
             .unwrap_or_default(),
-        body: res.body_mut().read_to_vec().expect("body"),
+        body: res.bytes().expect("body").to_vec(),
     }
 }
 
