@@ -29,7 +29,7 @@ fn main() {
     ];
     for path in &files {
         let t = Instant::now();
-        let (post, _) = wxpress::content::load_post(&site_dir, &site.config, path).unwrap();
+        let post = wxpress::content::load_post(&site_dir, &site.config, path).unwrap();
         times[0] += t.elapsed();
 
         let t = Instant::now();

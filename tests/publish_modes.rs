@@ -9,7 +9,7 @@ use wxpress::publish::prepare::rewrite_images;
 /// replaced by the URL the ledger recorded for that file's hash.
 fn expected_content(site: &Site, post: &str) -> (String, usize) {
     let s = wxpress::site::Site::load(site.root()).unwrap();
-    let (post, _) =
+    let post =
         wxpress::content::load_post(site.root(), &s.config, &site.root().join(post)).unwrap();
     let article = s.render(post).article.unwrap();
     let entries = site.ledger_entries();

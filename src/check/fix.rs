@@ -128,8 +128,8 @@ pub fn fix_all(
             write_file_atomically(&post.path, &post.text)
                 .map_err(|e| format!("cannot write {}: {e}", post.source))?;
             // Reload so positions and metadata match the new file.
-            let (reloaded, _) = crate::content::load_post(&checker.root, config, &post.path)
-                .map_err(|d| {
+            let reloaded =
+                crate::content::load_post(&checker.root, config, &post.path).map_err(|d| {
                     d.iter()
                         .map(ToString::to_string)
                         .collect::<Vec<_>>()

@@ -72,10 +72,7 @@ pub fn load_all(root: &Path, config: &Config) -> (Vec<Post>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     for result in results {
         match result {
-            Ok((post, warnings)) => {
-                diags.extend(warnings);
-                posts.push(post);
-            }
+            Ok(post) => posts.push(post),
             Err(errors) => diags.extend(errors),
         }
     }

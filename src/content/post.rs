@@ -68,12 +68,8 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Reads one post. On success also returns warnings that do not stop the build.
-pub fn load_post(
-    root: &Path,
-    config: &Config,
-    path: &Path,
-) -> Result<(Post, Vec<Diagnostic>), Vec<Diagnostic>> {
+/// Reads one post: its front matter validated, every problem in it at once.
+pub fn load_post(root: &Path, config: &Config, path: &Path) -> Result<Post, Vec<Diagnostic>> {
     let source = relative_path(root, path);
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![Diagnostic::error(
@@ -104,7 +100,7 @@ pub fn load_post(
     let (meta, errors) = validate(root, config, &post, raw);
     post.meta = meta;
     if errors.is_empty() {
-        Ok((post, Vec::new()))
+        Ok(post)
     } else {
         Err(errors)
     }

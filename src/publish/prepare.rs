@@ -112,10 +112,7 @@ pub fn prepare(
     let mut ready = Vec::new();
     for file in files {
         let post = match content::load_post(&site.root, &site.config, file) {
-            Ok((post, warnings)) => {
-                diags.extend(warnings);
-                post
-            }
+            Ok(post) => post,
             Err(errors) => {
                 diags.extend(errors);
                 continue;

@@ -22,7 +22,7 @@ use std::ops::ControlFlow;
 /// A push is looked for right after it could have been made, so it is among the
 /// newest; an account's whole history is not read on every run.
 pub const LOOKBACK: u64 = 200;
-const PAGE: u64 = 20;
+const PAGE: u64 = crate::wechat::limits::PAGE_MAX;
 
 /// The fingerprint of a push: each article's title and the letters and digits of
 /// its text, in order. Markup, image addresses, whitespace and punctuation are

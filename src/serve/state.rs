@@ -465,11 +465,10 @@ impl State {
                     broken: true,
                 }))
             }
-            Ok((post, _)) if post.meta.draft && !self.drafts => Loaded::HiddenDraft,
-            Ok((post, warnings)) => {
+            Ok(post) if post.meta.draft && !self.drafts => Loaded::HiddenDraft,
+            Ok(post) => {
                 let rendered = site.compile(post);
-                let mut diagnostics = warnings;
-                diagnostics.extend(rendered.diagnostics);
+                let diagnostics = rendered.diagnostics;
                 let broken = rendered.article.is_none();
                 let article = rendered
                     .article

@@ -63,7 +63,7 @@ impl TestSite {
     pub fn check(&self, name: &str) -> Vec<Diagnostic> {
         let site = self.site();
         let path = self.root().join("content/notes").join(name);
-        let (post, _) = wxpress::content::load_post(self.root(), &site.config, &path)
+        let post = wxpress::content::load_post(self.root(), &site.config, &path)
             .unwrap_or_else(|e| panic!("post does not load: {e:?}"));
         site.compile(post).diagnostics
     }
@@ -71,7 +71,7 @@ impl TestSite {
     pub fn findings(&self, name: &str) -> Vec<Finding> {
         let site = self.site();
         let path = self.root().join("content/notes").join(name);
-        let (post, _) = wxpress::content::load_post(self.root(), &site.config, &path).unwrap();
+        let post = wxpress::content::load_post(self.root(), &site.config, &path).unwrap();
         wxpress::check::check_post_findings(&site.checker, &post, None)
     }
 
