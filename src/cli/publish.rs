@@ -145,6 +145,10 @@ pub fn run(args: Args) -> ExitCode {
         return super::daemon::run(&root, settings, wait);
     }
     let session = Session::new(&root, &site, settings, wait);
+    // Due work this run leaves undone (over quota, unreadable posts): each one is
+    // an entry of the JSON report and makes the exit status non-zero, so that cron
+    // and CI notice.
+    let mut left_undone: Vec<wxpress::diagnostic::Diagnostic> = Vec::new();
     let files = if args.due {
         let now = match wxpress::schedule::parse_now(args.now.as_deref(), &site.config.tz) {
             Ok(t) => t,
@@ -157,19 +161,32 @@ pub fn run(args: Args) -> ExitCode {
         // A post that does not load has no schedule we can read: say so rather
         // than skip it silently.
         super::print_diagnostics(&due.unreadable);
+        left_undone.extend(due.unreadable.iter().cloned());
         if due.over_quota_pushes > 0 {
             super::print_diagnostics(&due.over_quota);
             eprintln!(
-                "not sent: {} push(es) beyond the account's broadcast quota",
+                "not sent: {} due push(es) beyond the account's broadcast quota",
                 due.over_quota_pushes
             );
+            left_undone.extend(due.over_quota.iter().cloned());
         }
         if due.files.is_empty() {
             match args.format {
-                Format::Json => println!("{}", serde_json::json!({ "pushes": [] })),
-                Format::Human => println!("nothing due"),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::json!({ "pushes": [], "refused": left_undone })
+                ),
+                Format::Human if left_undone.is_empty() => println!("nothing due"),
+                Format::Human => println!(
+                    "nothing sent: due work was refused ({} problem(s) above)",
+                    left_undone.len()
+                ),
             }
-            return ExitCode::SUCCESS;
+            return if left_undone.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(super::EXIT_INVALID)
+            };
         }
         due.files
     } else {
@@ -232,17 +249,22 @@ pub fn run(args: Args) -> ExitCode {
         }
         Err(Stopped::Failed(e)) => return super::fail(e),
     };
-    report(&outcomes, args.format);
+    report(&outcomes, &left_undone, args.format);
     if outcomes.iter().any(|o| o.error.is_some()) {
         ExitCode::from(super::EXIT_FAILURE)
+    } else if !left_undone.is_empty() {
+        ExitCode::from(super::EXIT_INVALID)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn report(outcomes: &[Outcome], format: Format) {
+fn report(outcomes: &[Outcome], refused: &[wxpress::diagnostic::Diagnostic], format: Format) {
     if format == Format::Json {
-        println!("{}", serde_json::json!({ "pushes": outcomes }));
+        println!(
+            "{}",
+            serde_json::json!({ "pushes": outcomes, "refused": refused })
+        );
         return;
     }
     for o in outcomes {

@@ -108,6 +108,19 @@ pub fn prepare(
     site: &Site,
     files: &[PathBuf],
 ) -> Result<(Vec<Push>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    prepare_against(site, files, None)
+}
+
+/// [`prepare`], keeping each post that an earlier push in `earlier` (the ledger)
+/// took to WeChat, unchanged, in that push: so an already published post named
+/// again (a folder published twice, a copy of it saved under a new name with the
+/// same `schedule`) is reported unchanged and never joins a new push, which the
+/// ledger would then refuse on every run.
+pub fn prepare_against(
+    site: &Site,
+    files: &[PathBuf],
+    earlier: Option<&crate::ledger::LedgerView>,
+) -> Result<(Vec<Push>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut ready = Vec::new();
     for file in files {
@@ -133,7 +146,19 @@ pub fn prepare(
             continue;
         }
         let rendered = site.compile(post);
-        diags.extend(rendered.diagnostics.iter().cloned());
+        // A missing cover is a warning while writing; WeChat refuses an article
+        // without one, so here it refuses the post before any call.
+        let mut coverless = false;
+        diags.extend(rendered.diagnostics.iter().cloned().map(|mut d| {
+            if d.rule == "cover-missing" {
+                d.severity = diagnostic::Severity::Error;
+                coverless = true;
+            }
+            d
+        }));
+        if coverless {
+            continue;
+        }
         let Some(article) = rendered.article else {
             continue;
         };
@@ -165,7 +190,11 @@ pub fn prepare(
             )),
         }
     }
-    let pushes = group(ready, &mut diags);
+    let (mut pushes, ready) = match earlier {
+        Some(view) => pin_to_earlier_pushes(view, ready),
+        None => (Vec::new(), ready),
+    };
+    pushes.extend(group(ready, &mut diags));
     diagnostic::sort(&mut diags);
     diags.dedup();
     if diagnostic::has_errors(&diags) {
@@ -237,6 +266,40 @@ fn post_hash(post: &Post, article: &Article, cover: &Path) -> std::io::Result<St
     h.update(b"\0cover\0");
     h.update(file_sha(cover)?.as_bytes());
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Splits off the posts that a finished earlier push holds unchanged (same file,
+/// same hash): each such push again, under its ledger id, with those posts.
+fn pin_to_earlier_pushes(
+    view: &crate::ledger::LedgerView,
+    ready: Vec<Prepared>,
+) -> (Vec<Push>, Vec<Prepared>) {
+    let mut pinned: BTreeMap<String, Vec<Prepared>> = BTreeMap::new();
+    let mut rest = Vec::new();
+    for p in ready {
+        let done = view.pushes.iter().find(|(_, rec)| {
+            rec.state.is_done(rec.mode)
+                && rec
+                    .posts
+                    .iter()
+                    .any(|o| o.source == p.post.source && o.hash == p.hash)
+        });
+        match done {
+            Some((id, _)) => pinned.entry(id.clone()).or_default().push(p),
+            None => rest.push(p),
+        }
+    }
+    let pushes = pinned
+        .into_iter()
+        .map(|(id, mut posts)| {
+            posts.sort_by(|a, b| {
+                (a.post.meta.position.unwrap_or(u32::MAX), &a.post.source)
+                    .cmp(&(b.post.meta.position.unwrap_or(u32::MAX), &b.post.source))
+            });
+            Push { id, posts }
+        })
+        .collect();
+    (pushes, rest)
 }
 
 /// Posts with the same schedule moment form one push (unscheduled posts named

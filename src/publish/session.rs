@@ -166,7 +166,8 @@ impl<'a> Session<'a> {
         &self,
         files: &[PathBuf],
     ) -> Result<(Vec<Push>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        prepare(self.site, files)
+        let view = self.ledger_view().ok();
+        prepare::prepare_against(self.site, files, view.as_ref())
     }
 
     /// Every call [`Session::run`] would make, without network or ledger writes.
