@@ -31,6 +31,8 @@ pub struct Pos {
 
 impl Pos {
     pub const START: Pos = Pos { line: 1, column: 1 };
+    /// No position: a problem with the file as a whole (shown as `file: …`).
+    pub const WHOLE_FILE: Pos = Pos { line: 0, column: 0 };
 
     pub fn new(line: usize, column: usize) -> Self {
         Pos { line, column }
@@ -114,11 +116,20 @@ impl Diagnostic {
 /// One line: `content/a.md:3:9: error[front-matter]: message (help: …)`.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}[{}]: {}",
-            self.file, self.line, self.column, self.severity, self.rule, self.message
-        )?;
+        if self.line == 0 {
+            // About the file as a whole (it is missing, it cannot be read).
+            write!(
+                f,
+                "{}: {}[{}]: {}",
+                self.file, self.severity, self.rule, self.message
+            )?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}[{}]: {}",
+                self.file, self.line, self.column, self.severity, self.rule, self.message
+            )?;
+        }
         if let Some(s) = &self.suggestion {
             write!(f, "\n  help: {s}")?;
         }

@@ -96,6 +96,8 @@ pub fn human(root: &Path, diags: &[Diagnostic], color: bool) -> String {
                         .element(Level::NOTE.message(window(text, start..end.max(start))))
                 }
             }
+            // Line 0: about the file as a whole (missing, unreadable).
+            None if d.line == 0 => title.element(Origin::path(d.file.as_str())),
             None => title.element(
                 Origin::path(d.file.as_str())
                     .line(d.line)

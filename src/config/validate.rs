@@ -48,7 +48,7 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            vec![Diagnostic::error(FILE, Pos::START, "config", format!("cannot read {FILE}: {e}"))
+            vec![Diagnostic::error(FILE, Pos::WHOLE_FILE, "config", format!("cannot read {}: {e}", path.display()))
                 .with_suggestion(
                     "run wxpress in a site folder (one with config.toml), pass --root DIR, or create a site with `wxpress init DIR`",
                 )]
@@ -60,7 +60,22 @@ impl Config {
         let index = LineIndex::new(text);
         let mut config: Config = toml::from_str(text).map_err(|e| {
             let pos = e.span().map_or(Pos::START, |s| index.pos(s.start));
-            vec![serde_diagnostic(FILE, pos, "config", e.message())]
+            let written = e
+                .span()
+                .and_then(|s| text.get(s))
+                .map(|k| k.trim().trim_matches(['[', ']']).trim())
+                .filter(|k| !k.is_empty() && !k.contains('\n'));
+            let d = match written {
+                Some(key) if e.message().contains("duplicate key") => Diagnostic::error(
+                    FILE,
+                    pos,
+                    "config",
+                    format!("duplicate key `{key}`: it is already defined above"),
+                )
+                .with_suggestion(format!("keep one `{key}`: merge the two into the first")),
+                _ => serde_diagnostic(FILE, pos, "config", e.message()),
+            };
+            vec![d]
         })?;
         let mut errors = Vec::new();
         let at = |span: std::ops::Range<usize>| index.pos(span.start);
@@ -78,7 +93,24 @@ impl Config {
                     jiff::tz::db().available().map(|n| n.to_string()).collect();
                 let mut d =
                     Diagnostic::error(FILE, pos, "config", format!("unknown timezone `{tz_name}`"));
-                d = match did_you_mean(&tz_name, names.iter().map(String::as_str)) {
+                // China has one zone, named after Shanghai; spelling-distance would
+                // offer Asia/Brunei for Asia/Beijing.
+                let china = [
+                    "beijing",
+                    "chongqing",
+                    "chungking",
+                    "china",
+                    "prc",
+                    "harbin",
+                    "urumqi",
+                ];
+                let lower = tz_name.to_ascii_lowercase();
+                let suggestion = if china.iter().any(|c| lower.ends_with(c)) {
+                    Some("Asia/Shanghai")
+                } else {
+                    did_you_mean(&tz_name, names.iter().map(String::as_str))
+                };
+                d = match suggestion {
                     Some(s) => d.with_suggestion(format!(
                         "did you mean `{s}`? Use an IANA name such as \"Asia/Shanghai\""
                     )),
@@ -165,6 +197,34 @@ impl Config {
                     )
                     .with_suggestion("write a duration such as \"6h\", \"90m\" or \"1h 30m\""),
                 ),
+            }
+        }
+        for (from, to) in &config.content.aliases {
+            let known = super::FRONT_MATTER_KEYS;
+            let problem = if !known.contains(&to.get_ref().as_str()) {
+                let help = match did_you_mean(to.get_ref(), known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("front-matter keys: {}", known.join(", ")),
+                };
+                Some((
+                    format!(
+                        "[content] aliases: `{from}` = \"{}\" names no front-matter key",
+                        to.get_ref()
+                    ),
+                    help,
+                ))
+            } else if known.contains(&from.as_str()) {
+                Some((
+                    format!("[content] aliases: `{from}` is a front-matter key of its own"),
+                    "remove this line; only keys wxpress does not know can be aliases".into(),
+                ))
+            } else {
+                None
+            };
+            if let Some((message, help)) = problem {
+                errors.push(
+                    Diagnostic::error(FILE, at(to.span()), "config", message).with_suggestion(help),
+                );
             }
         }
         if errors.is_empty() {
