@@ -21,17 +21,51 @@ pub enum InitError {
     },
 }
 
-/// Writes a new site into `dir`, which must be missing or empty. Returns the files written.
-pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
+/// The scaffold post's `schedule` as written in it; [`init`] replaces it.
+const POST_SCHEDULE: &str = "schedule = \"2026-12-01T12:00:00\"";
+
+/// The times of day the example post may be scheduled at (the slots the
+/// scaffold config suggests), in the scaffold's timezone.
+const EXAMPLE_SLOTS: [(i8, i8); 2] = [(12, 0), (20, 30)];
+
+/// The first of [`EXAMPLE_SLOTS`] at least an hour after `now`, in the scaffold's
+/// timezone (`Asia/Shanghai`): so a new site's example post is still to come.
+pub fn example_schedule(now: jiff::Timestamp) -> jiff::civil::DateTime {
+    let tz = jiff::tz::db()
+        .get(crate::config::DEFAULT_TIMEZONE)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let earliest = now.to_zoned(tz).datetime() + jiff::SignedDuration::from_hours(1);
+    let mut day = earliest.date();
+    loop {
+        for (h, m) in EXAMPLE_SLOTS {
+            let at = day.at(h, m, 0, 0);
+            if at >= earliest {
+                return at;
+            }
+        }
+        day = day.tomorrow().expect("a date before the year 9999");
+    }
+}
+
+/// Writes a new site into `dir`, which must be missing or empty; its example post
+/// is scheduled at the next slot after `now`. Returns the files written.
+pub fn init(dir: &Path, now: jiff::Timestamp) -> Result<Vec<String>, InitError> {
     if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
         return Err(InitError::NotEmpty(dir.display().to_string()));
     }
+    let post = POST.replace(
+        POST_SCHEDULE,
+        &format!(
+            "schedule = \"{}\"",
+            example_schedule(now).strftime("%Y-%m-%dT%H:%M:%S")
+        ),
+    );
     let mut files: Vec<(String, &[u8])> = vec![
         ("config.toml".into(), CONFIG.as_bytes()),
         (".gitignore".into(), GITIGNORE.as_bytes()),
         (
             "content/notes/hello-wxpress/index.md".into(),
-            POST.as_bytes(),
+            post.as_bytes(),
         ),
         (
             "content/notes/hello-wxpress/images/pipeline.png".into(),
@@ -58,4 +92,20 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
         written.push(rel);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_post_is_scheduled_at_the_next_slot_an_hour_away() {
+        assert!(POST.contains(POST_SCHEDULE), "init replaces this line");
+        let at = |s: &str| example_schedule(s.parse().unwrap()).to_string();
+        // 09:00 and 11:30 in Shanghai.
+        assert_eq!(at("2027-03-01T01:00:00Z"), "2027-03-01T12:00:00");
+        assert_eq!(at("2027-03-01T03:30:00Z"), "2027-03-01T20:30:00");
+        // 21:00 in Shanghai: tomorrow noon.
+        assert_eq!(at("2027-03-01T13:00:00Z"), "2027-03-02T12:00:00");
+    }
 }

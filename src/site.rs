@@ -66,6 +66,8 @@ impl Site {
     /// Renders and checks one post.
     pub fn compile(&self, post: Post) -> Rendered {
         let mut rendered = self.render(post);
+        let notes = self.loader_notes(&rendered.post);
+        rendered.diagnostics.extend(notes);
         rendered.diagnostics.extend(crate::check::check_post(
             &self.checker,
             &rendered.post,
@@ -74,6 +76,21 @@ impl Site {
         diagnostic::sort(&mut rendered.diagnostics);
         rendered.diagnostics.dedup();
         rendered
+    }
+
+    /// The warnings found while reading the post (`Post::notes`), with the site's
+    /// severities and the post's `check.off` applied.
+    fn loader_notes(&self, post: &Post) -> Vec<Diagnostic> {
+        post.notes
+            .iter()
+            .filter(|d| !post.meta.check_off.contains(&d.rule))
+            .filter_map(|d| {
+                let rule = crate::check::Rule::from_id(&d.rule)?;
+                let mut d = d.clone();
+                d.severity = self.checker.level(rule)?;
+                Some(d)
+            })
+            .collect()
     }
 
     /// Renders one post without checking it: half of [`Site::compile`], for the

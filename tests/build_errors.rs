@@ -19,12 +19,60 @@ fn full_errors_for(post: &str) -> Vec<String> {
         .collect()
 }
 
+/// The README shows what a writer sees for a file with two problems; this is that
+/// file, and the README's text must be exactly what wxpress prints.
+#[test]
+fn the_readme_multi_error_example_is_what_wxpress_prints() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let after = readme
+        .split("Every problem names the file, line and column")
+        .nth(1)
+        .expect("the README's example");
+    let block = after.split("```").nth(1).expect("a code block").trim();
+    let post = "+++\ntitle = \"标题\"\nsumary = \"摘要\"\nschedule = \"下周一中午\"\n+++\n正文\n";
+    assert_eq!(full_errors_for(post).join("\n"), block);
+}
+
+#[test]
+fn every_front_matter_problem_of_a_file_at_once_in_file_order() {
+    let e = full_errors_for(
+        "+++\ntitle = \"标题\"\nsumary = \"摘要\"\nshedule = \"2026-12-01T12:00:00\"\ncovr = \"a.png\"\n+++\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "content/tech/p.md:3:1: error[front-matter]: unknown key `sumary`\n  help: did you mean `summary`?",
+            "content/tech/p.md:4:1: error[front-matter]: unknown key `shedule`\n  help: did you mean `schedule`?",
+            "content/tech/p.md:5:1: error[front-matter]: unknown key `covr`\n  help: did you mean `cover`?",
+        ]
+    );
+    let e = full_errors_for("+++\ntitle = \"标题\"\nschedule = \"2026-12-01T12:00:00中\"\n+++\n");
+    assert!(
+        !e[0].contains("\\x") && !e[0].contains("invalid digit"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_post_without_front_matter_takes_its_heading_as_title() {
+    let site = TestSite::new();
+    site.write("content/tech/p.md", "# 从标题来的标题\n\n正文。\n");
+    let report = site.build().unwrap();
+    let _ = report;
+    let manifest = std::fs::read_to_string(site.path("public/manifest.json")).unwrap();
+    assert!(manifest.contains("从标题来的标题"), "{manifest}");
+    // Without a heading, it is still an error, which names both ways out.
+    let e = full_errors_for("正文\n");
+    assert!(
+        e[0].starts_with("content/tech/p.md:1:1: error[front-matter]: missing front matter"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("`# ` heading"), "{e:?}");
+}
+
 #[test]
 fn missing_and_unclosed_front_matter() {
-    assert_eq!(
-        full_errors_for("# 标题\n正文\n"),
-        ["content/tech/p.md:1:1: error[front-matter]: missing front matter\n  help: start the file with a `+++` line, then `title = \"…\"`, then a closing `+++` line"]
-    );
     assert_eq!(errors_for("+++\ntitle = \"a\"\n正文\n"), ["content/tech/p.md:1:1: error[front-matter]: front matter opened with `+++` is never closed"]);
 }
 
@@ -38,8 +86,8 @@ fn unknown_keys_suggest_the_right_one_in_both_formats() {
         full_errors_for("---\ntitle: 标题\nshedule: 2026-12-01T12:00:00\n---\n"),
         ["content/tech/p.md:3:1: error[front-matter]: unknown key `shedule`\n  help: did you mean `schedule`?"]
     );
-    let e = full_errors_for("+++\ntitle = \"标题\"\ntags = [\"a\"]\n+++\n");
-    assert!(e[0].starts_with("content/tech/p.md:3:1: error[front-matter]: unknown key `tags`\n  help: known keys here: title, summary"), "{e:?}");
+    let e = full_errors_for("+++\ntitle = \"标题\"\nzzz = [\"a\"]\n+++\n");
+    assert!(e[0].starts_with("content/tech/p.md:3:1: error[front-matter]: unknown key `zzz`\n  help: known keys here: title, summary"), "{e:?}");
 }
 
 #[test]
@@ -50,7 +98,7 @@ fn wrong_types_point_at_the_value_and_say_how_to_write_it() {
     );
     assert_eq!(
         full_errors_for("---\ntitle: 标题\ncomments: 是\n---\n"),
-        ["content/tech/p.md:3:11: error[front-matter]: comments: invalid type: string \"是\", expected a boolean\n  help: write true or false, without quotes"]
+        ["content/tech/p.md:3:11: error[front-matter]: invalid type: string \"是\", expected a boolean\n  help: write true or false, without quotes"]
     );
     assert_eq!(
         errors_for("+++\ntitle = 42\n+++\n"),
@@ -118,8 +166,9 @@ fn errors_of_all_posts_are_collected() {
         site.build_errors(),
         [
             // Build runs the checks too: these posts have no summary, and content/other
-            // is no column, so it has no default cover.
-            "content/other/c.md:1:1: error[cover-missing]: no cover image",
+            // is no column, so it has no default cover (a warning while writing).
+            "content/other/c.md:1:1: warning[column-folder]: the folder content/other/ is not a column: this post has no column (no header, footer or default cover)",
+            "content/other/c.md:1:1: warning[cover-missing]: no cover image",
             "content/other/c.md:2:1: warning[summary-length]: no summary: WeChat will show the first 54 characters of the body instead",
             "content/tech/a.md:2:1: error[front-matter]: unknown key `titel`",
             "content/tech/b.md:3:9: error[front-matter]: invalid type: integer `1`, expected a boolean",
@@ -160,10 +209,15 @@ fn missing_config_says_how_to_start() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Rendered rustc-style: the message, then where.
     assert!(
-        stderr.contains("error[config]: cannot read config.toml"),
+        stderr.contains("error[config]: cannot read ./config.toml: No such file"),
         "{stderr}"
     );
-    assert!(stderr.contains("--> config.toml:1:1"), "{stderr}");
+    // A missing file has no line 1, column 1.
+    assert!(stderr.contains("--> config.toml\n"), "{stderr}");
+    assert!(
+        !stderr.contains("config.toml:1:1") && !stderr.contains(":0:0"),
+        "{stderr}"
+    );
     assert!(stderr.contains("wxpress init"), "{stderr}");
 }
 

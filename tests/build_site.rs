@@ -259,6 +259,16 @@ fn init_scaffolds_a_site_that_builds() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A new site's first check is clean: the example post is still to come.
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_wxpress"))
+        .args(["check", "--root"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout).to_string()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{said}");
+    assert!(!said.contains("schedule-past"), "{said}");
     let html = std::fs::read_to_string(target.join("public/hello-wxpress/article.html")).unwrap();
     assert!(
         html.contains("<strong") && html.contains("data-w=\"640\""),

@@ -20,7 +20,10 @@ fn index_lists_posts_with_column_schedule_status_and_counts() {
         assert!(html.contains(title), "{title} missing");
     }
     assert!(html.contains("技术笔记"), "column name shown");
-    assert!(html.contains("2026-12-01T20:30:00+08:00"));
+    assert!(
+        html.contains("2026-12-01 周二 20:30") && !html.contains("2026-12-01T20:30:00+08:00"),
+        "a human date, not RFC 3339"
+    );
     assert!(html.contains(r#"<span class="badge scheduled">scheduled</span>"#));
     assert!(html.contains(r#"<span class="badge unscheduled">unscheduled</span>"#));
     // The draft is left out (no --drafts) and the page says how to see it.

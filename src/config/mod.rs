@@ -25,6 +25,8 @@ pub struct Config {
     pub wechat: WechatConfig,
     #[serde(default)]
     pub schedule: ScheduleConfig,
+    #[serde(default)]
+    pub content: ContentConfig,
     /// Resolved from `site.timezone` by [`Config::parse`].
     #[serde(skip, default = "utc")]
     pub tz: jiff::tz::TimeZone,
@@ -71,6 +73,94 @@ pub struct Column {
 impl Column {
     pub fn slug(&self) -> &str {
         self.slug.get_ref()
+    }
+}
+
+/// The keys a post's front matter may set (`content::front_matter` reads them);
+/// here so that `[content] aliases` can be checked against them.
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "cover",
+    "column",
+    "schedule",
+    "author",
+    "draft",
+    "source_url",
+    "comments",
+    "position",
+    "check",
+];
+
+/// Front-matter keys other tools write that mean one of ours (`key = "ours"`),
+/// unless `[content] aliases` says otherwise.
+pub const DEFAULT_ALIASES: &[(&str, &str)] = &[("description", "summary")];
+
+/// Front-matter keys Hugo, Jekyll, Hexo and wenyan write that mean nothing to a
+/// WeChat article; read and dropped, besides those in `[content] ignore_keys`.
+pub const DEFAULT_IGNORE_KEYS: &[&str] = &[
+    "date",
+    "lastmod",
+    "publishDate",
+    "expiryDate",
+    "updated",
+    "tags",
+    "categories",
+    "keywords",
+    "series",
+    "slug",
+    "url",
+    "permalink",
+    "aliases",
+    "layout",
+    "type",
+    "weight",
+    "toc",
+    "math",
+    "mathjax",
+    "isCJKLanguage",
+    "published",
+    "sticky",
+];
+
+/// `[content]`: how posts written for other tools are read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContentConfig {
+    /// `their_key = "our_key"`: a front-matter key read as one of ours, e.g.
+    /// `date = "schedule"`. Added to (and overriding) [`DEFAULT_ALIASES`].
+    pub aliases: BTreeMap<String, Spanned<String>>,
+    /// Front-matter keys to read and drop, besides [`DEFAULT_IGNORE_KEYS`].
+    pub ignore_keys: Vec<String>,
+    /// A post without front matter takes its first `# ` heading as its title.
+    pub title_from_heading: bool,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        ContentConfig {
+            aliases: BTreeMap::new(),
+            ignore_keys: Vec::new(),
+            title_from_heading: true,
+        }
+    }
+}
+
+impl ContentConfig {
+    /// The key of ours that `key` stands for, if it is an alias.
+    pub fn alias(&self, key: &str) -> Option<&str> {
+        if let Some(target) = self.aliases.get(key) {
+            return Some(target.get_ref());
+        }
+        DEFAULT_ALIASES
+            .iter()
+            .find(|(from, _)| *from == key)
+            .map(|(_, to)| *to)
+    }
+
+    /// Whether `key` is read and dropped (an alias wins over this).
+    pub fn ignored(&self, key: &str) -> bool {
+        DEFAULT_IGNORE_KEYS.contains(&key) || self.ignore_keys.iter().any(|k| k == key)
     }
 }
 
@@ -229,6 +319,36 @@ mod tests {
         assert_eq!(
             e,
             ["config.toml:3:12: error[config]: unknown timezone `Asia/Shangai`\n  help: did you mean `Asia/Shanghai`? Use an IANA name such as \"Asia/Shanghai\""]
+        );
+    }
+
+    #[test]
+    fn china_timezone_names_suggest_shanghai() {
+        for name in ["Asia/Beijing", "Beijing", "China"] {
+            let e = errors(&format!("[site]\nname = \"x\"\ntimezone = \"{name}\"\n"));
+            assert!(e[0].contains("did you mean `Asia/Shanghai`?"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_duplicate_table_is_named() {
+        let e =
+            errors("[site]\nname = \"x\"\n[schedule]\ngrace = \"1h\"\n[schedule]\nslots = []\n");
+        assert!(e[0].contains("duplicate key `schedule`"), "{e:?}");
+    }
+
+    #[test]
+    fn content_aliases_must_name_our_keys() {
+        let e = errors("[site]\nname = \"x\"\n[content]\naliases = { date = \"schedul\", title = \"summary\" }\n");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].contains("`date` = \"schedul\" names no front-matter key"),
+            "{e:?}"
+        );
+        assert!(e[0].contains("did you mean `schedule`?"), "{e:?}");
+        assert!(
+            e[1].contains("`title` is a front-matter key of its own"),
+            "{e:?}"
         );
     }
 

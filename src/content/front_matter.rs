@@ -82,21 +82,12 @@ pub struct RawFrontMatter {
     pub comments: Option<bool>,
     pub position: Option<u32>,
     pub check: Option<CheckOverride>,
+    /// The front matter did not parse (a syntax error): nothing in it was read.
+    #[serde(skip)]
+    pub unreadable: bool,
 }
 
-pub const KEYS: &[&str] = &[
-    "title",
-    "summary",
-    "cover",
-    "column",
-    "schedule",
-    "author",
-    "draft",
-    "source_url",
-    "comments",
-    "position",
-    "check",
-];
+pub use crate::config::FRONT_MATTER_KEYS as KEYS;
 
 /// `check.off = ["rule-id", …]`: rules this post turns off for itself.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -169,36 +160,157 @@ pub fn key_spans(text: &str, split: &Split) -> BTreeMap<String, KeySpan> {
     spans
 }
 
-/// Deserializes the front matter, mapping the error to a file position.
-pub fn parse(file: &str, text: &str, split: &Split) -> Result<RawFrontMatter, Diagnostic> {
-    let index = LineIndex::new(text);
-    let result = match split.format {
-        Format::Toml => toml::from_str::<RawFrontMatter>(split.front).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start);
-            (split.front_offset + offset, e.message().to_string())
-        }),
-        Format::Yaml => {
-            if split.front.trim().is_empty() {
-                Ok(RawFrontMatter::default())
-            } else {
-                serde_norway::from_str::<RawFrontMatter>(split.front).map_err(|e| {
-                    let offset = e.location().map_or(0, |l| l.index());
-                    let message = e.to_string();
-                    // serde_norway appends " at line L column C"; we give our own position.
-                    let message = message
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or(&message)
-                        .to_string();
-                    (split.front_offset + offset, message)
-                })
-            }
+/// One front-matter value as parsed, before it is read into its field.
+enum Value {
+    Toml(toml::Value),
+    Yaml(serde_norway::Value),
+}
+
+impl Value {
+    fn get<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        match self {
+            Value::Toml(v) => v
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| e.message().to_string()),
+            Value::Yaml(v) => serde_norway::from_value(v.clone()).map_err(|e| e.to_string()),
         }
+    }
+}
+
+/// Reads the front matter: every problem of it at once (unknown keys, values of the
+/// wrong type), each at its position, with the fields that could be read.
+/// `[content] aliases` rename keys of other tools; `[content] ignore_keys` drop them.
+pub fn parse(
+    file: &str,
+    text: &str,
+    split: &Split,
+    content: &crate::config::ContentConfig,
+) -> (RawFrontMatter, Vec<Diagnostic>) {
+    let index = LineIndex::new(text);
+    let at_offset = |offset: usize, message: &str| {
+        add_field_help(serde_diagnostic(
+            file,
+            index.pos(split.front_offset + offset),
+            "front-matter",
+            message,
+        ))
     };
-    result.map_err(|(offset, message)| {
-        let d = serde_diagnostic(file, index.pos(offset), "front-matter", &message);
-        add_field_help(d)
-    })
+    let entries: Vec<(String, Value)> = match split.format {
+        Format::Toml => match toml::from_str::<toml::Table>(split.front) {
+            Ok(table) => table
+                .into_iter()
+                .map(|(k, v)| (k, Value::Toml(v)))
+                .collect(),
+            Err(e) => {
+                let offset = e.span().map_or(0, |s| s.start);
+                return (
+                    RawFrontMatter::default(),
+                    vec![at_offset(offset, e.message())],
+                );
+            }
+        },
+        Format::Yaml if split.front.trim().is_empty() => Vec::new(),
+        Format::Yaml => match serde_norway::from_str::<serde_norway::Mapping>(split.front) {
+            Ok(map) => map
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        serde_norway::Value::String(s) => s,
+                        other => serde_norway::to_string(&other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    };
+                    (key, Value::Yaml(v))
+                })
+                .collect(),
+            Err(e) => {
+                let offset = e.location().map_or(0, |l| l.index());
+                let message = e.to_string();
+                // serde_norway appends " at line L column C"; we give our own position.
+                let message = message.split(" at line ").next().unwrap_or(&message);
+                let raw = RawFrontMatter {
+                    unreadable: true,
+                    ..RawFrontMatter::default()
+                };
+                return (raw, vec![at_offset(offset, message)]);
+            }
+        },
+    };
+    let spans = key_spans(text, split);
+    let key_pos = |key: &str| spans.get(key).map_or(Pos::START, |s| s.key);
+    let value_pos = |key: &str| spans.get(key).map_or(Pos::START, |s| s.value);
+    let written: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+    let mut raw = RawFrontMatter::default();
+    let mut errors = Vec::new();
+    for (key, value) in &entries {
+        let field = if KEYS.contains(&key.as_str()) {
+            key.as_str()
+        } else if let Some(target) = content.alias(key) {
+            if written.contains(&target) {
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        key_pos(key),
+                        "front-matter",
+                        format!("`{key}` is read as `{target}` ([content] aliases), and `{target}` is set too"),
+                    )
+                    .with_suggestion(format!("keep one of `{key}` and `{target}`")),
+                );
+                continue;
+            }
+            target
+        } else if content.ignored(key) {
+            continue;
+        } else {
+            let d = Diagnostic::error(
+                file,
+                key_pos(key),
+                "front-matter",
+                format!("unknown key `{key}`"),
+            );
+            errors.push(match crate::diagnostic::did_you_mean(key, KEYS.iter().copied()) {
+                Some(s) => d.with_suggestion(format!("did you mean `{s}`?")),
+                None => d.with_suggestion(format!(
+                    "known keys here: {}; to read a key of another tool as one of these, or to drop it, see [content] aliases and ignore_keys in config.toml",
+                    KEYS.join(", ")
+                )),
+            });
+            continue;
+        };
+        let mut read = |result: Result<(), String>| {
+            if let Err(message) = result {
+                let message = if field == key {
+                    message
+                } else {
+                    format!("`{key}` (read as `{field}`): {message}")
+                };
+                errors.push(add_field_help(serde_diagnostic(
+                    file,
+                    value_pos(key),
+                    "front-matter",
+                    &message,
+                )));
+            }
+        };
+        match field {
+            "title" => read(value.get().map(|v| raw.title = Some(v))),
+            "summary" => read(value.get().map(|v| raw.summary = Some(v))),
+            "cover" => read(value.get().map(|v| raw.cover = Some(v))),
+            "column" => read(value.get().map(|v| raw.column = Some(v))),
+            "schedule" => read(value.get().map(|v| raw.schedule = Some(v))),
+            "author" => read(value.get().map(|v| raw.author = Some(v))),
+            "draft" => read(value.get().map(|v| raw.draft = Some(v))),
+            "source_url" => read(value.get().map(|v| raw.source_url = Some(v))),
+            "comments" => read(value.get().map(|v| raw.comments = Some(v))),
+            "position" => read(value.get().map(|v| raw.position = Some(v))),
+            "check" => read(value.get().map(|v| raw.check = Some(v))),
+            _ => unreachable!("every front-matter key is read above"),
+        }
+    }
+    crate::diagnostic::sort(&mut errors);
+    (raw, errors)
 }
 
 /// Type errors say what serde expected; add how to write it.
@@ -282,7 +394,8 @@ mod tests {
     fn bare_toml_datetime_is_accepted() {
         let text = "+++\ntitle = \"a\"\nschedule = 2026-12-01T12:00:00+08:00\n+++\n";
         let s = split(text).unwrap();
-        let fm = parse("a.md", text, &s).unwrap();
+        let (fm, errors) = parse("a.md", text, &s, &Default::default());
+        assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             fm.schedule,
             Some(DateText("2026-12-01T12:00:00+08:00".into()))
@@ -293,14 +406,14 @@ mod tests {
     fn yaml_errors_point_at_the_key() {
         let text = "---\ntitle: 标题\ntitel: x\n---\n";
         let s = split(text).unwrap();
-        let d = parse("a.md", text, &s).unwrap_err();
+        let d = parse("a.md", text, &s, &Default::default()).1.remove(0);
         assert_eq!(
             d.to_string(),
             "a.md:3:1: error[front-matter]: unknown key `titel`\n  help: did you mean `title`?"
         );
         let text = "---\ntitle: 标题\ndraft: maybe\n---\n";
         let s = split(text).unwrap();
-        let d = parse("a.md", text, &s).unwrap_err();
+        let d = parse("a.md", text, &s, &Default::default()).1.remove(0);
         assert_eq!((d.line, d.column), (3, 8), "{d}");
         assert!(d.message.contains("expected a boolean"), "{d}");
         assert_eq!(
@@ -310,10 +423,59 @@ mod tests {
     }
 
     #[test]
+    fn every_problem_of_a_file_is_reported_in_file_order() {
+        let text = "+++\ntitle = \"标题\"\nsumary = \"摘要\"\nshedule = \"2026-12-01\"\ncovr = \"a.png\"\ndraft = \"no\"\n+++\n";
+        let s = split(text).unwrap();
+        let (fm, errors) = parse("a.md", text, &s, &Default::default());
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "a.md:3:1: error[front-matter]: unknown key `sumary`\n  help: did you mean `summary`?",
+                "a.md:4:1: error[front-matter]: unknown key `shedule`\n  help: did you mean `schedule`?",
+                "a.md:5:1: error[front-matter]: unknown key `covr`\n  help: did you mean `cover`?",
+                "a.md:6:9: error[front-matter]: invalid type: string \"no\", expected a boolean\n  help: write true or false, without quotes",
+            ]
+        );
+        assert_eq!(
+            fm.title.as_deref(),
+            Some("标题"),
+            "what could be read is read"
+        );
+    }
+
+    #[test]
+    fn aliases_and_ignored_keys_of_other_tools() {
+        let text =
+            "---\ntitle: 标题\ndescription: 摘要\ndate: 2020-01-01\ntags: [a]\nlayout: post\n---\n";
+        let s = split(text).unwrap();
+        let (fm, errors) = parse("a.md", text, &s, &Default::default());
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(fm.summary.as_deref(), Some("摘要"));
+        assert_eq!(fm.schedule, None, "`date` is dropped unless aliased");
+        let config = crate::config::Config::parse(
+            "[site]\nname = \"x\"\n[content]\naliases = { date = \"schedule\" }\nignore_keys = [\"hero\"]\n",
+        )
+        .unwrap();
+        let text = "---\ntitle: 标题\ndate: 2026-12-01T12:00:00\nhero: x.png\n---\n";
+        let s = split(text).unwrap();
+        let (fm, errors) = parse("a.md", text, &s, &config.content);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(fm.schedule, Some(DateText("2026-12-01T12:00:00".into())));
+        let text = "---\ntitle: 标题\ndescription: a\nsummary: b\n---\n";
+        let s = split(text).unwrap();
+        let (_, errors) = parse("a.md", text, &s, &config.content);
+        assert_eq!(
+            errors[0].to_string(),
+            "a.md:3:1: error[front-matter]: `description` is read as `summary` ([content] aliases), and `summary` is set too\n  help: keep one of `description` and `summary`"
+        );
+    }
+
+    #[test]
     fn toml_errors_point_at_the_value() {
         let text = "+++\ntitle = \"标题\"\nposition = \"一\"\n+++\n";
         let s = split(text).unwrap();
-        let d = parse("a.md", text, &s).unwrap_err();
+        let d = parse("a.md", text, &s, &Default::default()).1.remove(0);
         assert_eq!((d.line, d.column), (3, 12), "{d}");
         assert!(d.suggestion.unwrap().contains("whole number"));
     }

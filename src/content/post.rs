@@ -19,6 +19,10 @@ pub struct Post {
     pub text: String,
     /// Byte offset of the Markdown body in `text`.
     pub body_offset: usize,
+    /// Warnings found while reading the post (a folder that is no column, a date
+    /// without a time, a heading that repeats the title). `Site::compile` reports
+    /// them with the site's severities.
+    pub notes: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -61,7 +65,24 @@ impl Post {
 }
 
 pub fn relative_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let canonical_root;
+    let rel = match path.strip_prefix(root) {
+        Ok(rel) => rel,
+        Err(_) => {
+            canonical_root = root.canonicalize().ok();
+            match canonical_root
+                .as_deref()
+                .and_then(|r| path.strip_prefix(r).ok())
+            {
+                Some(rel) => rel,
+                // Outside the site: the path as it is (not `//tmp/…`).
+                None => return path.display().to_string(),
+            }
+        }
+    };
+    if rel.as_os_str().is_empty() {
+        return ".".into();
+    }
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
@@ -80,12 +101,53 @@ pub fn load_post(root: &Path, config: &Config, path: &Path) -> Result<Post, Vec<
         )
         .with_suggestion("save the file as UTF-8 text")]
     })?;
-    let split = front_matter::split(&text).map_err(|(pos, message, help)| {
-        vec![Diagnostic::error(&source, pos, "front-matter", message).with_suggestion(help)]
-    })?;
-    let raw = front_matter::parse(&source, &text, &split).map_err(|d| vec![d])?;
-    let keys = front_matter::key_spans(&text, &split);
-    let body_offset = split.body_offset;
+    let content = &config.content;
+    let (raw, mut errors, mut keys, body_offset) = match front_matter::split(&text) {
+        Ok(split) => {
+            let (raw, errors) = front_matter::parse(&source, &text, &split, content);
+            let keys = front_matter::key_spans(&text, &split);
+            (raw, errors, keys, split.body_offset)
+        }
+        Err((pos, message, help)) => {
+            match heading_title(&text) {
+                Some((title, body_offset))
+                    if content.title_from_heading && message == "missing front matter" =>
+                {
+                    (
+                        RawFrontMatter {
+                            title: Some(title),
+                            ..RawFrontMatter::default()
+                        },
+                        Vec::new(),
+                        BTreeMap::new(),
+                        body_offset,
+                    )
+                }
+                _ => {
+                    let help = if message == "missing front matter" && content.title_from_heading {
+                        format!("{help}; or begin the post with a `# ` heading, which becomes its title")
+                    } else {
+                        help
+                    };
+                    return Err(vec![Diagnostic::error(
+                        &source,
+                        pos,
+                        "front-matter",
+                        message,
+                    )
+                    .with_suggestion(help)]);
+                }
+            }
+        }
+    };
+    // An alias (`date` for `schedule`) is found where the key it stands for is looked up.
+    for (key, span) in keys.clone() {
+        if !front_matter::KEYS.contains(&key.as_str()) {
+            if let Some(target) = content.alias(&key) {
+                keys.entry(target.to_string()).or_insert(span);
+            }
+        }
+    }
     let slug = slug_for(path);
 
     let mut post = Post {
@@ -96,14 +158,81 @@ pub fn load_post(root: &Path, config: &Config, path: &Path) -> Result<Post, Vec<
         keys,
         text,
         body_offset,
+        notes: Vec::new(),
     };
-    let (meta, errors) = validate(root, config, &post, raw);
+    if raw.unreadable {
+        return Err(errors);
+    }
+    // `titel = …` is reported as a misspelt key; not also as a missing title.
+    // A `title` whose value could not be read is reported there, not also as missing.
+    let title_typo = post.keys.contains_key("title")
+        || errors
+            .iter()
+            .any(|d| d.suggestion.as_deref() == Some("did you mean `title`?"));
+    let (meta, more, notes) = validate(root, config, &post, raw);
     post.meta = meta;
+    post.notes = notes;
+    errors.extend(
+        more.into_iter()
+            .filter(|d| !(title_typo && d.message == "missing required key `title`")),
+    );
     if errors.is_empty() {
+        if let Some(note) = title_heading(&post) {
+            post.notes.push(note);
+        }
         Ok(post)
     } else {
+        crate::diagnostic::sort(&mut errors);
         Err(errors)
     }
+}
+
+/// The first line of a post without front matter when it is a `# ` heading: its
+/// text, and where the body after it starts.
+fn heading_title(text: &str) -> Option<(String, usize)> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut offset = start;
+    for line in text[start..].split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            offset += line.len();
+            continue;
+        }
+        let title = trimmed
+            .strip_prefix("# ")?
+            .trim()
+            .trim_end_matches('#')
+            .trim();
+        return (!title.is_empty()).then(|| (title.to_string(), offset + line.len()));
+    }
+    None
+}
+
+/// `title-heading`: the body opens with a heading that says the title again;
+/// WeChat shows the title above the article, so readers would see it twice.
+fn title_heading(post: &Post) -> Option<Diagnostic> {
+    let body = post.body();
+    let skipped = body.len() - body.trim_start().len();
+    let first = body.trim_start().lines().next()?;
+    let text = first.trim_start_matches('#');
+    if text.len() == first.len() || !text.starts_with([' ', '\t']) {
+        return None;
+    }
+    let text = text.trim().trim_end_matches('#').trim();
+    if text != post.meta.title {
+        return None;
+    }
+    let offset = post.body_offset + skipped;
+    let pos = crate::diagnostic::LineIndex::new(&post.text).pos(offset);
+    Some(
+        Diagnostic::warning(
+            &post.source,
+            pos,
+            "title-heading",
+            format!("the body begins with the title `{text}` again as a heading"),
+        )
+        .with_suggestion("remove this heading: WeChat shows the title above the article"),
+    )
 }
 
 /// `content/tech/hello.md` → `hello`; `content/tech/hello/index.md` → `hello`.
@@ -152,8 +281,9 @@ fn validate(
     config: &Config,
     post: &Post,
     raw: RawFrontMatter,
-) -> (PostMeta, Vec<Diagnostic>) {
+) -> (PostMeta, Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
+    let mut notes = Vec::new();
     let file = &post.source;
     let error = |key: &str, message: String, help: &str| {
         Diagnostic::error(file, post.value_pos(key), "front-matter", message).with_suggestion(help)
@@ -224,39 +354,87 @@ fn validate(
         }
     }
 
-    // The column: as written, or the first folder under content/ when it names a column.
+    // The column: as written (its slug or its name), or the post's folder under content/.
+    let folder = post
+        .path
+        .strip_prefix(root.join(super::CONTENT_DIR))
+        .ok()
+        .filter(|rel| rel.components().count() > 1)
+        .and_then(|rel| rel.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let folder_column = folder
+        .as_deref()
+        .and_then(|f| config.column(f))
+        .map(|c| c.slug().to_string());
     match raw.column {
-        Some(column) if config.column(&column).is_some() => meta.column = Some(column),
-        Some(column) => {
-            let known: Vec<&str> = config.columns.iter().map(|c| c.slug()).collect();
-            let help = match did_you_mean(&column, known.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if known.is_empty() => {
-                    "declare it in config.toml under [[columns]]".to_string()
+        Some(written) => {
+            let found = config
+                .columns
+                .iter()
+                .find(|c| c.slug() == written)
+                .or_else(|| config.columns.iter().find(|c| c.name == written.trim()));
+            match found {
+                Some(column) => {
+                    let slug = column.slug().to_string();
+                    if let Some(folder) = folder.as_deref().filter(|f| *f != slug) {
+                        notes.push(
+                            Diagnostic::warning(
+                                file,
+                                post.value_pos("column"),
+                                "column-folder",
+                                format!("column `{written}` is `{slug}`, but the post is in the folder content/{folder}/"),
+                            )
+                            .with_suggestion(format!(
+                                "move the post to content/{slug}/, or remove `column` to put it in the folder's column"
+                            )),
+                        );
+                    }
+                    meta.column = Some(slug);
                 }
-                None => format!(
-                    "declared columns: {}; or add it to config.toml under [[columns]]",
-                    known.join(", ")
-                ),
-            };
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    post.value_pos("column"),
-                    "column-unknown",
-                    format!("column `{column}` is not declared in config.toml"),
-                )
-                .with_suggestion(help),
-            );
+                None => {
+                    let known: Vec<&str> = config.columns.iter().map(|c| c.slug()).collect();
+                    let names = config
+                        .columns
+                        .iter()
+                        .map(|c| format!("{} ({})", c.slug(), c.name))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let help = match did_you_mean(&written, known.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if known.is_empty() => {
+                            "declare it in config.toml under [[columns]]".to_string()
+                        }
+                        None => format!(
+                            "declared columns (slug and name): {names}; or add it to config.toml under [[columns]]"
+                        ),
+                    };
+                    errors.push(
+                        Diagnostic::error(
+                            file,
+                            post.value_pos("column"),
+                            "column-unknown",
+                            format!("column `{written}` is not declared in config.toml"),
+                        )
+                        .with_suggestion(help),
+                    );
+                }
+            }
         }
         None => {
-            meta.column = post
-                .path
-                .strip_prefix(root.join(super::CONTENT_DIR))
-                .ok()
-                .and_then(|rel| rel.components().next())
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .filter(|folder| config.column(folder).is_some());
+            meta.column = folder_column.clone();
+            if let (Some(folder), None) = (folder.as_deref(), &folder_column) {
+                notes.push(
+                    Diagnostic::warning(
+                        file,
+                        Pos::START,
+                        "column-folder",
+                        format!("the folder content/{folder}/ is not a column: this post has no column (no header, footer or default cover)"),
+                    )
+                    .with_suggestion(format!(
+                        "add the column to config.toml: [[columns]] name = \"…\" slug = \"{folder}\"; or move the post into a column's folder"
+                    )),
+                );
+            }
         }
     }
 
@@ -298,8 +476,19 @@ fn validate(
     }
 
     if let Some(text) = raw.schedule {
-        match parse_schedule(&text.0, &config.tz) {
-            Ok(z) => meta.schedule = Some(z),
+        match parse_schedule_in_site(&text.0, config) {
+            Ok((z, note)) => {
+                meta.schedule = Some(z);
+                if let Some(message) = note {
+                    notes.push(
+                        Diagnostic::warning(file, post.value_pos("schedule"), "schedule-slot", message)
+                            .with_suggestion(format!(
+                                "write the time too, e.g. \"{}T20:30:00\", or set [schedule] slots in config.toml",
+                                text.0.trim()
+                            )),
+                    );
+                }
+            }
             Err(why) => errors.push(error(
                 "schedule",
                 format!("schedule `{}` is not a valid date: {why}", text.0),
@@ -307,7 +496,69 @@ fn validate(
             )),
         }
     }
-    (meta, errors)
+    (meta, errors, notes)
+}
+
+/// A post's `schedule`: [`parse_schedule`], except that a date alone
+/// (`2026-12-20`) takes the first of `[schedule] slots`, or means midnight, which
+/// the returned note says.
+pub fn parse_schedule_in_site(
+    text: &str,
+    config: &Config,
+) -> Result<(jiff::Zoned, Option<String>), String> {
+    let trimmed = text.trim();
+    if let Ok(date) = trimmed.parse::<jiff::civil::Date>() {
+        if trimmed.len() == 10 {
+            let (time, note) = match config.schedule.slot_times.first() {
+                Some(t) => (*t, None),
+                None => (
+                    jiff::civil::Time::midnight(),
+                    Some(format!(
+                        "schedule `{trimmed}` has no time of day: it means midnight (00:00) in {}",
+                        config.site.timezone()
+                    )),
+                ),
+            };
+            let zoned = date
+                .to_datetime(time)
+                .to_zoned(config.tz.clone())
+                .map_err(|e| e.to_string())?;
+            return Ok((zoned, note));
+        }
+    }
+    parse_schedule(trimmed, &config.tz).map(|z| (z, None))
+}
+
+/// Why `text` is not a date, in words a writer can act on (what was read, what a
+/// valid value looks like), instead of the parser's internals.
+fn explain_bad_date(text: &str) -> String {
+    let date = text.get(..10).unwrap_or(text);
+    let shaped = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return "it does not start with a date written year-month-day, like 2026-12-01".into();
+    }
+    if date.parse::<jiff::civil::Date>().is_err() {
+        return format!("{date} is not a day of the calendar (month 01–12, day within the month)");
+    }
+    let rest = &text[10..];
+    let Some(time) = rest.strip_prefix(['T', 't', ' ']) else {
+        return format!(
+            "after the date {date} comes `{rest}`; write the time after a T, like {date}T20:30:00"
+        );
+    };
+    let clock: String = time
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ':' || *c == '.')
+        .collect();
+    if clock.parse::<jiff::civil::Time>().is_err() {
+        return format!("`{clock}` is not a time of day (24-hour HH:MM or HH:MM:SS)");
+    }
+    let offset = &time[clock.len()..];
+    format!("`{offset}` after the time is not an offset (like +08:00 or Z) or a zone (like [Asia/Shanghai])")
 }
 
 /// RFC 3339, with or without an offset; without one, the time is in the site's zone.
@@ -317,7 +568,7 @@ fn validate(
 pub fn parse_schedule(text: &str, tz: &jiff::tz::TimeZone) -> Result<jiff::Zoned, String> {
     use jiff::fmt::temporal::{Pieces, PiecesOffset};
     let text = text.trim();
-    let pieces = Pieces::parse(text).map_err(|e| e.to_string())?;
+    let pieces = Pieces::parse(text).map_err(|_| explain_bad_date(text))?;
     if let Some(PiecesOffset::Numeric(offset)) = pieces.offset() {
         let seconds = offset.offset().seconds();
         if !(-12 * 3600..=14 * 3600).contains(&seconds) {
@@ -329,13 +580,16 @@ pub fn parse_schedule(text: &str, tz: &jiff::tz::TimeZone) -> Result<jiff::Zoned
     }
     if pieces.time_zone_annotation().is_some() {
         // jiff checks that the zone exists and that the offset is one it has.
-        let zoned: jiff::Zoned = text.parse().map_err(|e: jiff::Error| e.to_string())?;
+        let zoned: jiff::Zoned = text.parse().map_err(|_| {
+            let zone = text.rsplit_once('[').map_or(text, |(_, z)| z.trim_end_matches(']'));
+            format!("the zone `{zone}` is unknown, or its offset there at that moment is not the one written")
+        })?;
         return Ok(zoned.with_time_zone(tz.clone()));
     }
     if let Ok(ts) = text.parse::<jiff::Timestamp>() {
         return Ok(ts.to_zoned(tz.clone()));
     }
-    let civil: jiff::civil::DateTime = text.parse().map_err(|e: jiff::Error| e.to_string())?;
+    let civil: jiff::civil::DateTime = text.parse().map_err(|_| explain_bad_date(text))?;
     civil.to_zoned(tz.clone()).map_err(|e| e.to_string())
 }
 
@@ -395,6 +649,50 @@ mod tests {
         for good in ["rust-intro", "v1.2", "c++", "a_b", "Console", "con-men"] {
             assert_eq!(portable_slug(good), Ok(()), "{good}");
         }
+    }
+
+    #[test]
+    fn relative_paths_never_start_with_two_slashes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("content")).unwrap();
+        let canonical = root.canonicalize().unwrap().join("content");
+        assert_eq!(relative_path(root, &canonical), "content");
+        assert_eq!(relative_path(root, &root.join("content")), "content");
+        assert_eq!(
+            relative_path(Path::new("/site"), Path::new("/tmp/x")),
+            "/tmp/x"
+        );
+    }
+
+    #[test]
+    fn date_only_schedules_take_the_first_slot_or_say_midnight() {
+        let c = Config::parse("[site]\nname = \"x\"\n[schedule]\nslots = [\"20:30\", \"12:00\"]\n")
+            .unwrap();
+        let (z, note) = parse_schedule_in_site("2026-12-20", &c).unwrap();
+        assert_eq!(z.timestamp().to_string(), "2026-12-20T12:30:00Z");
+        assert_eq!(note, None);
+        let c = Config::parse("[site]\nname = \"x\"\n").unwrap();
+        let (z, note) = parse_schedule_in_site("2026-12-20", &c).unwrap();
+        assert_eq!(z.timestamp().to_string(), "2026-12-19T16:00:00Z");
+        assert!(note.unwrap().contains("means midnight"));
+    }
+
+    #[test]
+    fn bad_dates_say_what_was_read_not_the_parser_internals() {
+        let tz = jiff::tz::db().get("Asia/Shanghai").unwrap();
+        let e = parse_schedule("下周一中午", &tz).unwrap_err();
+        assert_eq!(
+            e,
+            "it does not start with a date written year-month-day, like 2026-12-01"
+        );
+        let e = parse_schedule("2026-13-01T12:00:00", &tz).unwrap_err();
+        assert!(
+            e.starts_with("2026-13-01 is not a day of the calendar"),
+            "{e}"
+        );
+        let e = parse_schedule("2026-12-01T25:00", &tz).unwrap_err();
+        assert!(e.starts_with("`25:00` is not a time of day"), "{e}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub const RULE_OVERFULL: &str = "schedule-overfull";
 pub const RULE_QUOTA: &str = "schedule-quota";
 pub const RULE_SLOT: &str = "schedule-slot";
 pub const RULE_PAST: &str = "schedule-past";
+pub const RULE_POSITION: &str = "schedule-position";
 
 /// Where a push stands at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -103,20 +104,24 @@ fn quota_period(account: AccountKind, at: &Zoned) -> String {
 
 /// Whether the ledger says this post reached the end of a push's mode, and
 /// whether an earlier run started a push of it and did not finish.
-fn ledger_state(ledger: &LedgerView, source: &str) -> (bool, bool) {
+/// Also the mode of the push that finished it: what the ledger recorded, not what
+/// the config says today.
+fn ledger_state(ledger: &LedgerView, source: &str) -> (bool, bool, Option<PublishMode>) {
     let mut done = false;
     let mut started = false;
+    let mut done_mode = None;
     for rec in ledger.pushes.values() {
         if !rec.posts.iter().any(|p| p.source == source) {
             continue;
         }
         if rec.state.is_done(rec.mode) {
             done = true;
+            done_mode = Some(rec.mode);
         } else if rec.state.touched_wechat() {
             started = true;
         }
     }
-    (done, started && !done)
+    (done, started && !done, done_mode)
 }
 
 /// The calendar: every scheduled, non-draft post grouped into pushes by moment
@@ -163,11 +168,13 @@ pub fn calendar<P: Borrow<Post>>(
         });
         let at = ts.to_zoned(config.tz.clone());
         let mut any_started = false;
+        let mut recorded_mode = None;
         let items: Vec<Item> = group
             .iter()
             .map(|p| {
-                let (done, started) = ledger_state(ledger, &p.source);
+                let (done, started, done_mode) = ledger_state(ledger, &p.source);
                 any_started |= started;
+                recorded_mode = recorded_mode.or(done_mode);
                 Item {
                     source: p.source.clone(),
                     title: p.meta.title.clone(),
@@ -201,6 +208,11 @@ pub fn calendar<P: Borrow<Post>>(
         });
         let slots = &config.schedule.slot_times;
         let in_slot = slots.is_empty() || slots.contains(&at.time());
+        // A push that went out shows the mode it went out in.
+        let mode = match (status, recorded_mode) {
+            (Status::Done, Some(recorded)) => recorded,
+            _ => mode,
+        };
         pushes.push(ScheduledPush {
             at,
             mode,
@@ -315,6 +327,25 @@ pub fn diagnostics_for<P: Borrow<Post>>(
                         ),
                     )
                     .with_suggestion("move some posts to another time, e.g. the next day's slot"),
+                );
+            }
+        }
+        let mut positions: BTreeMap<u32, &str> = BTreeMap::new();
+        for item in &push.items {
+            let Some(position) = item.position else {
+                continue;
+            };
+            if let Some(first) = positions.insert(position, &item.source) {
+                positions.insert(position, first);
+                let post = by_source[item.source.as_str()];
+                out.push(
+                    Diagnostic::error(
+                        post.source.clone(),
+                        post.value_pos("position"),
+                        RULE_POSITION,
+                        format!("position {position} is taken twice in the push at {when}: also by {first}"),
+                    )
+                    .with_suggestion("give each post of one push its own position (1 is the headline)"),
                 );
             }
         }

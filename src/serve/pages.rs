@@ -4,7 +4,6 @@
 
 use super::state::{Entry, Snapshot};
 use crate::diagnostic::Diagnostic;
-use crate::render::format_schedule;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -144,7 +143,7 @@ impl Pages {
                     title: e.title().to_string(),
                     source: e.source.clone(),
                     column,
-                    schedule: schedule.map(format_schedule).unwrap_or_default(),
+                    schedule: schedule.map(human_date).unwrap_or_default(),
                     timestamp: schedule.map(|z| z.timestamp()),
                     status: status(e),
                     broken: e.broken,
@@ -310,7 +309,7 @@ impl Pages {
             "schedule",
             &post
                 .and_then(|p| p.meta.schedule.as_ref())
-                .map_or("—".to_string(), format_schedule),
+                .map_or("—".to_string(), human_date),
         );
         c.insert("status", status(entry));
         c.insert(
@@ -336,4 +335,29 @@ fn site_name(snap: &Snapshot) -> String {
     snap.site
         .as_ref()
         .map_or("wxpress".to_string(), |s| s.config.site.name.clone())
+}
+
+/// A schedule as a writer reads it, in the site's timezone: `2026-12-01 周二 12:00`
+/// (RFC 3339 stays in the manifest and JSON, for programs).
+pub fn human_date(z: &jiff::Zoned) -> String {
+    const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    let weekday = WEEKDAYS[usize::from(z.weekday().to_monday_zero_offset().unsigned_abs())];
+    format!(
+        "{} {weekday} {}",
+        z.strftime("%Y-%m-%d"),
+        z.strftime("%H:%M")
+    )
+}
+
+#[cfg(test)]
+mod human_date_tests {
+    #[test]
+    fn dates_read_like_a_calendar() {
+        let tz = jiff::tz::db().get("Asia/Shanghai").unwrap();
+        let z = "2026-12-01T04:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .to_zoned(tz);
+        assert_eq!(super::human_date(&z), "2026-12-01 周二 12:00");
+    }
 }
