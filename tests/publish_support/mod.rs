@@ -97,7 +97,8 @@ pub const SECOND: &str = "content/notes/second/index.md";
 
 pub fn site() -> Site {
     let dir = tempfile::tempdir().unwrap();
-    wxpress::init::init(dir.path()).unwrap();
+    // The scaffold post at 2026-12-01 12:00 (Shanghai), the moment these tests use.
+    wxpress::init::init(dir.path(), "2026-11-30T16:00:00Z".parse().unwrap()).unwrap();
     let site = Site { dir };
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     let config = config.replace(
