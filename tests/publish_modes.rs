@@ -331,7 +331,13 @@ fn posts_that_cannot_be_published_are_refused_before_any_call() {
     );
     let run = publish(&site, &sb, &[SECOND]);
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("needs a cover image"), "{}", run.stderr);
+    // A warning while writing, an error for publish.
+    assert!(
+        run.stderr.contains("error[cover-missing]: no cover image"),
+        "{}",
+        run.stderr
+    );
+    assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
 }
 
 #[test]
