@@ -28,8 +28,9 @@ const POST_SCHEDULE: &str = "schedule = \"2026-12-01T12:00:00\"";
 /// scaffold config suggests), in the scaffold's timezone.
 const EXAMPLE_SLOTS: [(i8, i8); 2] = [(12, 0), (20, 30)];
 
-/// The first of [`EXAMPLE_SLOTS`] at least an hour after `now`, in the scaffold's
-/// timezone (`Asia/Shanghai`): so a new site's example post is still to come.
+/// The first of the scaffold's suggested slots (12:00, 20:30) at least an hour
+/// after `now`, in the scaffold's timezone (`Asia/Shanghai`): so a new site's
+/// example post is still to come.
 pub fn example_schedule(now: jiff::Timestamp) -> jiff::civil::DateTime {
     let tz = jiff::tz::db()
         .get(crate::config::DEFAULT_TIMEZONE)
