@@ -250,8 +250,9 @@ fn a_post_whose_schedule_cannot_be_read_is_reported_by_schedule_and_due() {
     );
 
     // --due says so too, and still publishes what is due.
+    // The unreadable post is due work left undone: exit 1, so cron notices.
     let run = publish(&site, &sb, &["--due", "--now", "2026-12-01T12:00:00"]);
-    run.ok();
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr
             .contains("content/notes/bad.md:4:12: error[front-matter]"),
@@ -281,7 +282,8 @@ fn due_does_not_broadcast_beyond_the_quota() {
             "broadcast",
         ],
     );
-    run.ok();
+    // The push refused for quota is due work left undone: exit 1, so cron notices.
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains("sent 《你好，wxpress》 《第二篇》"),
         "{}",
@@ -295,7 +297,7 @@ fn due_does_not_broadcast_beyond_the_quota() {
     );
     assert!(run
         .stderr
-        .contains("not sent: 1 push(es) beyond the account's broadcast quota"));
+        .contains("not sent: 1 due push(es) beyond the account's broadcast quota"));
     assert_eq!(calls(&sb, "draft/add"), 1);
     assert_eq!(state(&sb)["sends"].as_array().unwrap().len(), 1);
 }
