@@ -268,3 +268,56 @@ fn unknown_rule_ids_are_errors_with_did_you_mean() {
     );
     assert_eq!(d[1].suggestion.as_deref(), Some("did you mean `spacing`?"));
 }
+
+#[test]
+fn a_body_that_opens_with_the_title_again() {
+    let site = TestSite::new("");
+    site.post("twice.md", &post_with_body("# 普通的标题\n\n正文。\n"));
+    let d = site.check("twice.md");
+    assert_eq!(positions(&d, &[]), ["7:1 title-heading"], "{d:#?}");
+    assert_eq!(d[0].severity, wxpress::diagnostic::Severity::Warning);
+    assert!(d[0].message.contains("`普通的标题`"), "{}", d[0].message);
+    // Closing hashes and a deeper level are the same heading.
+    site.post("closed.md", &post_with_body("## 普通的标题 ##\n\n正文。\n"));
+    assert_eq!(
+        positions(&site.check("closed.md"), &[]),
+        ["7:1 title-heading"]
+    );
+
+    // Another heading, a heading further down, or `#` without a space: no warning.
+    for body in [
+        "# 另一个标题\n\n正文。\n",
+        "正文。\n\n# 普通的标题\n",
+        "#普通的标题\n\n正文。\n",
+    ] {
+        site.post("other.md", &post_with_body(body));
+        assert!(site.check("other.md").is_empty(), "{body}");
+    }
+    // The post's check.off turns it off.
+    site.post("off.md", "+++\ntitle = \"普通的标题\"\nsummary = \"一句摘要。\"\ncover = \"cover.png\"\ncheck.off = [\"title-heading\"]\n+++\n\n# 普通的标题\n");
+    assert!(site.check("off.md").is_empty());
+}
+
+#[test]
+fn a_column_that_disagrees_with_the_folder() {
+    let site = TestSite::new("\n[[columns]]\nname = \"读书\"\nslug = \"reading\"\n");
+    // In content/notes/, but `column` names the reading column (by slug or name).
+    for written in ["reading", "读书"] {
+        site.post(
+            "moved.md",
+            &format!("+++\ntitle = \"普通的标题\"\nsummary = \"一句摘要。\"\ncover = \"cover.png\"\ncolumn = \"{written}\"\n+++\n正文。\n"),
+        );
+        let d = site.check("moved.md");
+        assert_eq!(positions(&d, &[]), ["5:10 column-folder"], "{d:#?}");
+        assert_eq!(d[0].severity, wxpress::diagnostic::Severity::Warning);
+        assert_eq!(
+            d[0].message,
+            format!(
+                "column `{written}` is `reading`, but the post is in the folder content/notes/"
+            )
+        );
+    }
+    // The folder's own column, written out: no warning.
+    site.post("same.md", "+++\ntitle = \"普通的标题\"\nsummary = \"一句摘要。\"\ncover = \"cover.png\"\ncolumn = \"随笔\"\n+++\n正文。\n");
+    assert!(site.check("same.md").is_empty());
+}
