@@ -77,3 +77,49 @@ fn site_config_sets_the_severity_of_calendar_rules() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn two_posts_of_one_push_at_the_same_position_are_an_error() {
+    let site = site("");
+    for slug in ["first", "second"] {
+        site.write(
+            &format!("content/tech/{slug}.md"),
+            "+++\ntitle = \"测试文章\"\nsummary = \"摘要\"\ncover = \"/static/cover.png\"\nschedule = \"2099-12-02T12:00:00\"\nposition = 1\n+++\n正文。\n",
+        );
+    }
+    let (code, diags) = check(&site);
+    assert_eq!(code, Some(1), "{diags:#?}");
+    let taken: Vec<_> = diags
+        .iter()
+        .filter(|d| d["rule"] == "schedule-position")
+        .collect();
+    assert_eq!(taken.len(), 1, "{diags:#?}");
+    assert_eq!(taken[0]["file"], "content/tech/second.md");
+    assert_eq!(
+        (taken[0]["line"].as_u64(), taken[0]["column"].as_u64()),
+        (Some(6), Some(12))
+    );
+    assert_eq!(taken[0]["severity"], "error");
+    assert!(
+        taken[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("position 1 is taken twice in the push at 2099-12-02 12:00: also by content/tech/first.md"),
+        "{taken:#?}"
+    );
+
+    // Distinct positions in one push, or the same position in two pushes: fine.
+    site.write(
+        "content/tech/second.md",
+        "+++\ntitle = \"测试文章\"\nsummary = \"摘要\"\ncover = \"/static/cover.png\"\nschedule = \"2099-12-02T12:00:00\"\nposition = 2\n+++\n正文。\n",
+    );
+    site.write(
+        "content/tech/third.md",
+        "+++\ntitle = \"测试文章\"\nsummary = \"摘要\"\ncover = \"/static/cover.png\"\nschedule = \"2099-12-03T12:00:00\"\nposition = 1\n+++\n正文。\n",
+    );
+    let (_, diags) = check(&site);
+    assert!(
+        diags.iter().all(|d| d["rule"] != "schedule-position"),
+        "{diags:#?}"
+    );
+}
