@@ -301,3 +301,132 @@ fn due_does_not_broadcast_beyond_the_quota() {
     assert_eq!(calls(&sb, "draft/add"), 1);
     assert_eq!(state(&sb)["sends"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_due_push_refused_for_quota_exits_1_and_is_listed_under_refused() {
+    let sb = sandbox();
+    let site = site();
+    site.write(
+        "content/notes/later.md",
+        "+++\ntitle = \"稍后\"\ncover = \"hello-wxpress/cover.png\"\nschedule = \"2026-12-01T12:30:00\"\n+++\n\n正文。\n",
+    );
+    // 12:05: only the 12:00 push is due, and it is the day's one broadcast.
+    publish(
+        &site,
+        &sb,
+        &[
+            "--due",
+            "--now",
+            "2026-12-01T12:05:00",
+            "--mode",
+            "broadcast",
+        ],
+    )
+    .ok();
+    assert_eq!(state(&sb)["sends"].as_array().unwrap().len(), 1);
+
+    // 12:45: the 12:30 push is due but over the quota. Nothing is sent, and that
+    // is not "nothing due": cron and CI see exit 1 and the refusal.
+    let human = publish(
+        &site,
+        &sb,
+        &[
+            "--due",
+            "--now",
+            "2026-12-01T12:45:00",
+            "--mode",
+            "broadcast",
+        ],
+    );
+    assert_eq!(human.code, Some(1), "{}{}", human.stdout, human.stderr);
+    assert_ne!(human.stdout.trim(), "nothing due");
+    assert!(
+        human
+            .stdout
+            .contains("nothing sent: due work was refused (1 problem(s) above)"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stderr.contains(
+            "content/notes/later.md:4:12: error[schedule-quota]: the broadcast at 2026-12-01 12:30 would be number 2 in 2026-12-01"
+        ),
+        "{}",
+        human.stderr
+    );
+
+    let json = publish(
+        &site,
+        &sb,
+        &[
+            "--due",
+            "--now",
+            "2026-12-01T12:45:00",
+            "--mode",
+            "broadcast",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(json.code, Some(1), "{}{}", json.stdout, json.stderr);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["pushes"].as_array().unwrap().len(), 0, "{v}");
+    let refused = v["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{v}");
+    assert_eq!(refused[0]["rule"], "schedule-quota");
+    assert_eq!(refused[0]["file"], "content/notes/later.md");
+    assert_eq!(refused[0]["line"], 4);
+    assert_eq!(state(&sb)["sends"].as_array().unwrap().len(), 1);
+    assert_eq!(calls(&sb, "draft/add"), 1);
+}
+
+#[test]
+fn a_due_run_that_sends_one_push_and_refuses_another_lists_both_in_json() {
+    let sb = sandbox();
+    let site = site();
+    site.write(
+        "content/notes/bad.md",
+        "+++\ntitle = \"坏日期\"\ncover = \"hello-wxpress/cover.png\"\nschedule = \"下周一\"\n+++\n\n正文。\n",
+    );
+    let run = publish(
+        &site,
+        &sb,
+        &["--due", "--now", "2026-12-01T12:00:00", "--format", "json"],
+    );
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["pushes"].as_array().unwrap().len(), 1, "{v}");
+    let refused = v["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{v}");
+    assert_eq!(refused[0]["rule"], "front-matter");
+    assert_eq!(refused[0]["file"], "content/notes/bad.md");
+}
+
+#[test]
+fn schedule_shows_the_mode_a_done_push_went_out_in() {
+    let sb = sandbox();
+    let site = site();
+    // The config says draft (the scaffold's default); this push goes out published.
+    publish(
+        &site,
+        &sb,
+        &["--due", "--now", "2026-12-01T12:05:00", "--mode", "publish"],
+    )
+    .ok();
+    let cal = schedule(&site, &sb, &["--now", "2026-12-01T13:00:00"]);
+    assert_eq!(cal.code, Some(0), "{}{}", cal.stdout, cal.stderr);
+    assert!(
+        cal.stdout
+            .contains("2026-12-01 Tue 12:00  publish  done  2 article(s)"),
+        "{}",
+        cal.stdout
+    );
+    let json = schedule(
+        &site,
+        &sb,
+        &["--now", "2026-12-01T13:00:00", "--format", "json"],
+    );
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["pushes"][0]["mode"], "publish", "{v}");
+    assert_eq!(v["pushes"][0]["status"], "done", "{v}");
+}
