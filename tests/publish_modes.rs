@@ -457,3 +457,62 @@ fn going_back_to_a_superseded_version_starts_it_over() {
     assert_eq!(st["drafts"].as_array().unwrap().len(), 0, "{st}");
     assert_eq!(st["published"].as_array().unwrap().len(), 2);
 }
+
+/// The story: a published post is edited, wxpress says to save the new
+/// version under a new name, the writer does so (same `schedule`) and restores
+/// the original. The original stays in the push that took it, unchanged, and the
+/// copy goes out in a new push, on this run and every later one.
+#[test]
+fn a_published_copy_under_a_new_name_never_blocks_a_later_run() {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let sb = sandbox();
+    let site = site();
+    // The headline goes out alone.
+    publish(&site, &sb, &[HELLO, "--mode", "publish"]).ok();
+    assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 1);
+
+    // Its new version under a new name; the original is left as it went out.
+    copy_dir(
+        &site.root().join("content/notes/hello-wxpress"),
+        &site.root().join("content/notes/hello-wxpress-2"),
+    );
+    let copy = "content/notes/hello-wxpress-2/index.md";
+    let text = std::fs::read_to_string(site.root().join(copy)).unwrap();
+    site.write(copy, &format!("{text}\n补充一段。\n"));
+
+    for _ in 0..2 {
+        let run = publish(&site, &sb, &["content", "--mode", "publish"]);
+        run.ok();
+        assert!(
+            !run.stderr.contains("together with other posts"),
+            "{}",
+            run.stderr
+        );
+    }
+    // One more push: the copy and the second post (same schedule); the original
+    // was not sent again.
+    let st = state(&sb);
+    let published = st["published"].as_array().unwrap();
+    assert_eq!(published.len(), 2, "{st}");
+    assert_eq!(published[0]["articles"].as_array().unwrap().len(), 1);
+    let second: Vec<&str> = published[1]["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(second.len(), 2, "{second:?}");
+    assert!(second.contains(&"第二篇"), "{second:?}");
+    assert_eq!(calls(&sb, "freepublish/submit"), 2);
+}
