@@ -34,7 +34,11 @@ struct Daemon {
 
 impl Daemon {
     fn start(site: &Site, sb: &Running, crash_after: Option<&str>) -> Daemon {
-        let mut cmd = wxpress(site, sb, &["publish", "--daemon", "--mode", "publish"]);
+        Daemon::start_in(site, sb, crash_after, "publish")
+    }
+
+    fn start_in(site: &Site, sb: &Running, crash_after: Option<&str>, mode: &str) -> Daemon {
+        let mut cmd = wxpress(site, sb, &["publish", "--daemon", "--mode", mode]);
         cmd.env("WXPRESS_DAEMON_RESCAN_MS", "400")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
@@ -266,4 +270,38 @@ fn sigterm_finishes_only_the_push_in_flight_and_leaves_the_next_for_a_restart() 
     assert!(again.terminate().success());
     assert_eq!(calls(&sb, "freepublish/submit"), 2, "the second push, once");
     assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_due_push_refused_for_quota_is_a_refused_event_with_its_problem() {
+    let sb = sandbox();
+    let site = site();
+    // The site's push a minute ago and a second one 30 s ago: both due, but a
+    // subscription account broadcasts once a day.
+    due_in(&site, -60);
+    let later = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() - 30).unwrap();
+    site.write(
+        "content/notes/later.md",
+        &format!(
+            "+++\ntitle = \"稍后\"\ncover = \"hello-wxpress/cover.png\"\nschedule = \"{}\"\n+++\n\n正文。\n",
+            later.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    let mut d = Daemon::start_in(&site, &sb, None, "broadcast");
+    let refused = d.wait_for("refused", Duration::from_secs(20));
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 due push(es) beyond the account's broadcast quota"),
+        "{refused}"
+    );
+    let problems = refused["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 1, "{refused}");
+    assert_eq!(problems[0]["rule"], "schedule-quota");
+    assert_eq!(problems[0]["file"], "content/notes/later.md");
+    assert_eq!(problems[0]["severity"], "error");
+    d.wait_for("published", Duration::from_secs(20));
+    d.terminate();
+    assert_eq!(state(&sb)["sends"].as_array().unwrap().len(), 1);
 }

@@ -62,10 +62,14 @@ pub enum DaemonEvent {
         titles: Vec<String>,
         error: String,
     },
+    /// Due work left undone: `refusals` from the ledger, `problems` the
+    /// diagnostics that held it back (over quota, unreadable, errors).
     Refused {
         message: String,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         refusals: Vec<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        problems: Vec<Diagnostic>,
     },
     Error {
         message: String,
@@ -160,25 +164,38 @@ fn wake_up(
         .due(&jiff::Timestamp::now())
         .map_err(|e| error(e.clone()))?;
     if !due.unreadable.is_empty() {
-        log(DaemonEvent::Problems(due.unreadable));
-    }
-    if due.over_quota_pushes > 0 {
-        log(DaemonEvent::Problems(due.over_quota));
+        log(DaemonEvent::Problems(due.unreadable.clone()));
         log(DaemonEvent::Refused {
             message: format!(
-                "not sent: {} push(es) beyond the account's broadcast quota (see stderr)",
+                "not sent: {} post(s) whose schedule cannot be read (see stderr)",
+                due.unreadable.len()
+            ),
+            refusals: Vec::new(),
+            problems: due.unreadable,
+        });
+    }
+    if due.over_quota_pushes > 0 {
+        log(DaemonEvent::Problems(due.over_quota.clone()));
+        log(DaemonEvent::Refused {
+            message: format!(
+                "not sent: {} due push(es) beyond the account's broadcast quota (see stderr)",
                 due.over_quota_pushes
             ),
             refusals: Vec::new(),
+            problems: due.over_quota,
         });
     }
     if !due.files.is_empty() {
         let (pushes, warnings) = session.prepare(&due.files).map_err(|d| {
-            let errors = d.iter().filter(|d| d.is_error()).count();
+            let errors: Vec<Diagnostic> = d.iter().filter(|d| d.is_error()).cloned().collect();
             log(DaemonEvent::Problems(d));
             log(DaemonEvent::Refused {
-                message: format!("due posts have {errors} error(s); nothing was sent (see stderr)"),
+                message: format!(
+                    "due posts have {} error(s); nothing was sent (see stderr)",
+                    errors.len()
+                ),
                 refusals: Vec::new(),
+                problems: errors,
             });
         })?;
         if !warnings.is_empty() {
@@ -214,6 +231,7 @@ fn wake_up(
                 log(DaemonEvent::Refused {
                     message: "posts an earlier push already took to WeChat".into(),
                     refusals,
+                    problems: Vec::new(),
                 });
                 return Err(());
             }
