@@ -5,7 +5,7 @@ mod check_support;
 use check_support::*;
 use wxpress::diagnostic::Severity;
 
-const BODY: &str = "这是最佳选择。\n\n使用Rust写。\n";
+const BODY: &str = "本店最佳，欢迎选购。\n\n使用Rust写。\n";
 
 #[test]
 fn defaults_report_both() {

@@ -1,4 +1,4 @@
-//! `repeated-word`, the English part: "the the". (Chinese doubled characters such as
+//! `repeated-word`, the English part: "the the" (not names like Kem Kem, not quotations). (Chinese doubled characters such as
 //! 的的 are in the shared lexicon, with their innocent phrases like 的的确确 allowed.)
 
 use super::prose::Prose;
@@ -12,6 +12,7 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
         return;
     }
     let base = cx.post().body_offset;
+    let quotes = super::words::quoted_ranges(prose);
     for seg in &prose.segments {
         let text = prose.text(seg);
         let words = ascii_words(text);
@@ -22,6 +23,10 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
                 && gap.bytes().all(|c| c == b' ')
                 && a.eq_ignore_ascii_case(b)
                 && !DOUBLED_OK.contains(&a.to_ascii_lowercase().as_str())
+                // Kem Kem, Dash Dash: names; the the at a sentence start stays.
+                && !(capitalised(a) && capitalised(b))
+                // Quoted text is someone's words, verbatim.
+                && !quotes.iter().any(|q| q.contains(&(seg.range.start + a_start)))
             {
                 let span = seg.range.start + b_start..seg.range.start + b_start + b.len();
                 let remove = base + seg.range.start + a_start + a.len()..base + span.end;
@@ -35,6 +40,10 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
             }
         }
     }
+}
+
+fn capitalised(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 /// Runs of ASCII letters that are whole words (not glued to digits, `_`, `.` …).

@@ -64,6 +64,14 @@ pub fn ascii_tokens(text: &str) -> Vec<(usize, &str)> {
         while i < bytes.len() && bytes[i].is_ascii_graphic() {
             i += 1;
         }
+        // A run glued to a letter such as ç, é or ü is part of a word like
+        // François or Müller, not a word of its own.
+        let foreign = |c: Option<char>| {
+            c.is_some_and(|c| !c.is_ascii() && c.is_alphabetic() && (c as u32) < 0x2E80)
+        };
+        if foreign(text[..start].chars().next_back()) || foreign(text[i..].chars().next()) {
+            continue;
+        }
         let raw = &text[start..i];
         let lead = raw.len() - raw.trim_start_matches(LEADING).len();
         let token = raw.trim_start_matches(LEADING).trim_end_matches(TRAILING);
@@ -98,6 +106,10 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
             let Some(fixes) = typos_dict::WORD.find(&UniCase::new(word)) else {
                 continue;
             };
+            let at = seg.range.start + r.start;
+            if is_name(text, r.clone(), word, cx.style()) || in_own_link_url(prose, at, word) {
+                continue;
+            }
             if fixes.is_empty() {
                 continue;
             }
@@ -120,6 +132,48 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
             }
         }
     }
+}
+
+/// A capitalised word that is not the first of an English sentence is a name
+/// (Big Sur, Wirth, 用 Canva 做图); so is one the site writes in several posts, and
+/// a word next to its Chinese transliteration in brackets (坎瓦（Canva）).
+fn is_name(text: &str, r: Range<usize>, word: &str, style: &super::SiteStyle) -> bool {
+    let before = &text[..r.start];
+    let after = &text[r.end..];
+    let bracketed = (before.ends_with(['（', '('])
+        && before[..before.len() - before.chars().next_back().map_or(0, char::len_utf8)]
+            .chars()
+            .next_back()
+            .is_some_and(super::spacing::is_han))
+        || ((after.starts_with('（') || after.starts_with('('))
+            && after.chars().nth(1).is_some_and(super::spacing::is_han));
+    if bracketed {
+        return true;
+    }
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return false;
+    }
+    if style.names.contains(word) {
+        return true;
+    }
+    // The first word of a sentence is capitalised anyway: only that one is judged.
+    let lead = before.trim_end_matches([' ', '"', '\'', '(', '*', '`', '“']);
+    let sentence_start = lead.is_empty() || lead.ends_with(['.', '!', '?', ':']);
+    !sentence_start || {
+        // … unless the next word is capitalised too (Big Sur at the start of a line).
+        after
+            .strip_prefix(' ')
+            .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_uppercase()))
+    }
+}
+
+/// The word is part of the address its link points to (`[Canva](https://canva.com)`).
+fn in_own_link_url(prose: &Prose, at: usize, word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    prose
+        .links
+        .iter()
+        .any(|(url, range)| range.contains(&at) && url.to_ascii_lowercase().contains(&lower))
 }
 
 fn same_case(word: &str, fix: &str) -> String {
@@ -221,6 +275,31 @@ fn near_known(known: &[(String, String)], token: &str) -> Option<(String, bool, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_beyond_ascii_belong_to_the_word() {
+        let words: Vec<&str> = english_words("François Müller and teh café")
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(words, ["and", "teh"]);
+    }
+
+    #[test]
+    fn names_are_told_from_misspellings() {
+        let style = crate::check::SiteStyle::default();
+        let name = |text: &str, word: &str| {
+            let at = text.find(word).unwrap();
+            is_name(text, at..at + word.len(), word, &style)
+        };
+        assert!(name("用 Canva 做图", "Canva"));
+        assert!(name("Big Sur is out", "Big"));
+        assert!(name("designed by Wirth in", "Wirth"));
+        assert!(name("坎瓦（Canva）", "Canva"));
+        assert!(!name("Teh best way", "Teh"));
+        assert!(!name("It works. Teh end", "Teh"));
+        assert!(!name("this is teh way", "teh"));
+    }
 
     #[test]
     fn english_words_skip_identifiers_urls_and_acronyms() {

@@ -82,6 +82,8 @@ pub struct RawFrontMatter {
     pub comments: Option<bool>,
     pub position: Option<u32>,
     pub check: Option<CheckOverride>,
+    /// An advertisement: the strict advertising-law word list applies.
+    pub ad: Option<bool>,
 }
 
 pub const KEYS: &[&str] = &[
@@ -96,6 +98,7 @@ pub const KEYS: &[&str] = &[
     "comments",
     "position",
     "check",
+    "ad",
 ];
 
 /// `check.off = ["rule-id", …]`: rules this post turns off for itself.
