@@ -19,14 +19,16 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
         for pair in words.windows(2) {
             let ((a_start, a), (b_start, b)) = (pair[0], pair[1]);
             let gap = &text[a_start + a.len()..b_start];
+            // Kem Kem, Dash Dash: names; `The the` at a sentence start stays.
+            let name = capitalised(a) && capitalised(b);
+            // Quoted text is someone's words, verbatim.
+            let quoted = quotes.iter().any(|q| q.contains(&(seg.range.start + a_start)));
             if !gap.is_empty()
                 && gap.bytes().all(|c| c == b' ')
                 && a.eq_ignore_ascii_case(b)
                 && !DOUBLED_OK.contains(&a.to_ascii_lowercase().as_str())
-                // Kem Kem, Dash Dash: names; the the at a sentence start stays.
-                && !(capitalised(a) && capitalised(b))
-                // Quoted text is someone's words, verbatim.
-                && !quotes.iter().any(|q| q.contains(&(seg.range.start + a_start)))
+                && !name
+                && !quoted
             {
                 let span = seg.range.start + b_start..seg.range.start + b_start + b.len();
                 let remove = base + seg.range.start + a_start + a.len()..base + span.end;
