@@ -22,7 +22,9 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
             // Kem Kem, Dash Dash: names; `The the` at a sentence start stays.
             let name = capitalised(a) && capitalised(b);
             // Quoted text is someone's words, verbatim.
-            let quoted = quotes.iter().any(|q| q.contains(&(seg.range.start + a_start)));
+            let quoted = quotes
+                .iter()
+                .any(|q| q.contains(&(seg.range.start + a_start)));
             if !gap.is_empty()
                 && gap.bytes().all(|c| c == b' ')
                 && a.eq_ignore_ascii_case(b)
