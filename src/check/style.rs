@@ -17,7 +17,7 @@ pub struct SiteStyle {
     pub digits_spaced: usize,
     /// … and without one.
     pub digits_unspaced: usize,
-    /// Capitalised English words that appear in at least [`NAME_POSTS`] posts.
+    /// Capitalised English words that appear in at least two posts.
     pub names: HashSet<String>,
 }
 
