@@ -202,6 +202,23 @@ fn balance(cx: &mut Cx, prose: &Prose) {
         for seg in &prose.segments[start..end] {
             let text = prose.text(seg);
             for (i, c) in text.char_indices() {
+                // Most characters are no quote or bracket: one comparison each.
+                if !matches!(
+                    c,
+                    '“' | '”'
+                        | '（'
+                        | '）'
+                        | '《'
+                        | '》'
+                        | '【'
+                        | '】'
+                        | '「'
+                        | '」'
+                        | '『'
+                        | '』'
+                ) {
+                    continue;
+                }
                 let at = seg.range.start + i;
                 if c == '“' {
                     curly.get_or_insert(at);

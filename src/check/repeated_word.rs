@@ -12,7 +12,8 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
         return;
     }
     let base = cx.post().body_offset;
-    let quotes = super::words::quoted_ranges(prose);
+    // Found on first need: doubled words are rare.
+    let quotes = std::cell::OnceCell::new();
     for seg in &prose.segments {
         let text = prose.text(seg);
         let words = ascii_words(text);
@@ -22,15 +23,18 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
             // Kem Kem, Dash Dash: names; `The the` at a sentence start stays.
             let name = capitalised(a) && capitalised(b);
             // Quoted text is someone's words, verbatim.
-            let quoted = quotes
-                .iter()
-                .any(|q| q.contains(&(seg.range.start + a_start)));
+            let quoted = || {
+                quotes
+                    .get_or_init(|| super::words::quoted_ranges(prose))
+                    .iter()
+                    .any(|q: &std::ops::Range<usize>| q.contains(&(seg.range.start + a_start)))
+            };
             if !gap.is_empty()
                 && gap.bytes().all(|c| c == b' ')
                 && a.eq_ignore_ascii_case(b)
                 && !DOUBLED_OK.contains(&a.to_ascii_lowercase().as_str())
                 && !name
-                && !quoted
+                && !quoted()
             {
                 let span = seg.range.start + b_start..seg.range.start + b_start + b.len();
                 let remove = base + seg.range.start + a_start + a.len()..base + span.end;

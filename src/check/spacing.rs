@@ -73,48 +73,47 @@ fn token_char(c: char) -> bool {
 /// Every boundary between Chinese and a Latin word or number in `text`, spaced or
 /// not. Words written as one with Chinese (T恤, A股, 卡拉OK) are left out.
 pub fn boundaries(text: &str) -> Vec<Boundary> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |k: usize| chars.get(k).map_or(text.len(), |&(j, _)| j);
+    // Tokens start with an ASCII letter or digit: scan bytes, and decode characters
+    // only around a token (most of a Chinese text has none).
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+    let char_before = |i: usize| text.get(..i).and_then(|t| t.chars().next_back());
     let mut out = Vec::new();
-    let mut k = 0;
-    while k < chars.len() {
-        if !chars[k].1.is_ascii_alphanumeric() {
-            k += 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
             continue;
         }
-        let first = k;
-        k += 1;
-        while k < chars.len() {
-            let c = chars[k].1;
+        let start = i;
+        i += 1;
+        while let Some(c) = char_at(i) {
+            let prev = bytes[i - 1];
             let inner = matches!(c, '.' | '-' | '_' | ',')
-                && chars[k - 1].1.is_ascii_alphanumeric()
-                && chars
-                    .get(k + 1)
-                    .is_some_and(|&(_, n)| n.is_ascii_alphanumeric())
-                && (c != ',' || chars[k - 1].1.is_ascii_digit());
+                && prev.is_ascii_alphanumeric()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+                && (c != ',' || prev.is_ascii_digit());
             if token_char(c) || inner {
-                k += 1;
-            } else if matches!(c, '+' | '#') && chars[k - 1].1.is_ascii_alphabetic() {
+                i += c.len_utf8();
+            } else if matches!(c, '+' | '#') && prev.is_ascii_alphabetic() {
                 // C++, C#
-                while k < chars.len() && matches!(chars[k].1, '+' | '#') {
-                    k += 1;
+                while matches!(bytes.get(i), Some(b'+' | b'#')) {
+                    i += 1;
                 }
                 break;
             } else {
                 break;
             }
         }
-        let last = k - 1;
-        let token = chars[first].0..end_of(k);
+        let token = start..i;
         let word = &text[token.clone()];
-        let lexical = (word.len() == 1 && word.as_bytes()[0].is_ascii_uppercase())
-            || (word == "OK" && text[..token.start].ends_with("卡拉"));
+        let lexical = (word.len() == 1 && bytes[start].is_ascii_uppercase())
+            || (word == "OK" && text[..start].ends_with("卡拉"));
         if lexical {
             continue;
         }
-        let numeric = chars[first].1.is_ascii_digit();
-        let mut side = |han_k: usize, han_first: bool, spaced: bool| {
-            let (at, han) = chars[han_k];
+        let numeric = bytes[start].is_ascii_digit();
+        let mut side = |at: usize, han: char, han_first: bool, spaced: bool| {
             out.push(Boundary {
                 token: token.clone(),
                 han,
@@ -124,17 +123,23 @@ pub fn boundaries(text: &str) -> Vec<Boundary> {
                 spaced,
             });
         };
-        if first >= 1 && is_han(chars[first - 1].1) {
-            side(first - 1, true, false);
-        } else if first >= 2 && chars[first - 1].1 == ' ' && is_han(chars[first - 2].1) {
-            side(first - 2, true, true);
+        match char_before(start) {
+            Some(c) if is_han(c) => side(start - c.len_utf8(), c, true, false),
+            Some(' ') => {
+                if let Some(c) = char_before(start - 1).filter(|&c| is_han(c)) {
+                    side(start - 1 - c.len_utf8(), c, true, true);
+                }
+            }
+            _ => {}
         }
-        if chars.get(last + 1).is_some_and(|&(_, c)| is_han(c)) {
-            side(last + 1, false, false);
-        } else if chars.get(last + 1).is_some_and(|&(_, c)| c == ' ')
-            && chars.get(last + 2).is_some_and(|&(_, c)| is_han(c))
-        {
-            side(last + 2, false, true);
+        match char_at(i) {
+            Some(c) if is_han(c) => side(i, c, false, false),
+            Some(' ') => {
+                if let Some(c) = char_at(i + 1).filter(|&c| is_han(c)) {
+                    side(i + 1, c, false, true);
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -206,22 +211,27 @@ pub fn check(cx: &mut Cx, prose: &Prose, style: &SiteStyle) {
                 f.help(help).fix(base + at(insert)..base + at(insert), " ");
             }
         }
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        // Extra spaces next to full-width punctuation.
+        // Extra spaces next to full-width punctuation: find the runs of spaces by
+        // bytes, and read only the characters around them.
+        let bytes = text.as_bytes();
+        let space = |i: usize| match bytes.get(i) {
+            Some(b' ' | b'\t') => 1,
+            Some(0xE3) if bytes[i..].starts_with("\u{3000}".as_bytes()) => 3,
+            _ => 0,
+        };
         let mut k = 0;
-        while k < chars.len() {
-            let (i, c) = chars[k];
-            if c != ' ' && c != '\t' && c != '\u{3000}' {
+        while k < bytes.len() {
+            if space(k) == 0 {
                 k += 1;
                 continue;
             }
-            let run_start = k;
-            while k < chars.len() && matches!(chars[k].1, ' ' | '\t' | '\u{3000}') {
-                k += 1;
+            let i = k;
+            while space(k) > 0 {
+                k += space(k);
             }
-            let before = run_start.checked_sub(1).map(|p| chars[p].1);
-            let after = chars.get(k).map(|&(_, c)| c);
-            let end = chars.get(k).map_or(text.len(), |&(j, _)| j);
+            let end = k;
+            let before = text[..i].chars().next_back();
+            let after = text[end..].chars().next();
             let punct = before
                 .filter(|&c| is_fullwidth_punct(c))
                 .or(after.filter(|&c| is_fullwidth_punct(c)));

@@ -6,7 +6,6 @@
 //! the post, the checker and this measurement only.
 
 use super::spacing;
-use super::typo;
 use crate::content::Post;
 use std::collections::{HashMap, HashSet};
 
@@ -43,11 +42,7 @@ impl SiteStyle {
                         }
                     }
                 }
-                for (_, word) in typo::english_words(line) {
-                    if word.starts_with(|c: char| c.is_ascii_uppercase()) {
-                        seen.insert(word);
-                    }
-                }
+                seen.extend(capitalised_words(line));
             }
             for word in seen {
                 *posts_with.entry(word.to_string()).or_default() += 1;
@@ -67,6 +62,42 @@ impl SiteStyle {
         let total = self.digits_spaced + self.digits_unspaced;
         (total >= DIGITS_MIN).then(|| (self.digits_unspaced * 100 + total / 2) / total)
     }
+}
+
+/// Capitalised words of three or more letters (Canva, Wirth), not glued to digits,
+/// `_`, `.`, `/`, `@` or `-` (identifiers, paths, URLs), and not in ALLCAPS or camelCase:
+/// the words [`super::typo`] would judge, found by a cheap scan of bytes.
+fn capitalised_words(line: &str) -> impl Iterator<Item = &str> {
+    let bytes = line.as_bytes();
+    let glue = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'@' | b'-');
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let start = i;
+            if !bytes[i].is_ascii_uppercase() || (i > 0 && glue(bytes[i - 1])) {
+                i += 1;
+                continue;
+            }
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                i += 1;
+            }
+            let latin = |c: char| c.is_alphabetic() && (c as u32) < 0x2E80;
+            let glued = bytes.get(i).is_some_and(|&b| glue(b))
+                || (bytes.get(i).is_some_and(|&b| b >= 0x80)
+                    && line[i..].chars().next().is_some_and(latin));
+            let foreign = start > 0
+                && bytes[start - 1] >= 0x80
+                && line[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphabetic() && (c as u32) < 0x2E80);
+            if i - start >= 3 && !glued && !foreign {
+                return Some(&line[start..i]);
+            }
+        }
+        None
+    })
 }
 
 /// The lines of a Markdown body outside fenced code blocks.
@@ -93,6 +124,15 @@ fn prose_lines(body: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capitalised_words_are_whole_words_only() {
+        let words: Vec<&str> = capitalised_words(
+            "用 Canva 和 Figma，见 https://Canva.com、my_Teh、Wirth's 和 HTTP、macOS、Dash 2、François",
+        )
+        .collect();
+        assert_eq!(words, ["Canva", "Figma", "Wirth", "Dash"]);
+    }
 
     #[test]
     fn fenced_code_is_not_measured() {

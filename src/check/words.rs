@@ -12,9 +12,10 @@ use std::path::Path;
 
 pub fn check(cx: &mut Cx, prose: &Prose) {
     let base = cx.post().body_offset;
-    let quotes = quoted_ranges(prose);
-    for (i, seg) in prose.segments.iter().enumerate() {
-        let block = block_range(prose, i);
+    // Quotations are looked for only when an absolute term is found.
+    let quotes = std::cell::OnceCell::new();
+    let blocks = block_ranges(prose);
+    for (seg, block) in prose.segments.iter().zip(blocks) {
         let context = Context {
             prose,
             block,
@@ -52,28 +53,27 @@ struct Context<'p> {
     prose: &'p Prose<'p>,
     /// Bytes of the body the paragraph (block) covers.
     block: Range<usize>,
-    /// Quoted spans of the body (“…”, 「…」, 《…》, "…").
-    quotes: &'p [Range<usize>],
+    /// Quoted spans of the body (“…”, 「…」, 《…》, "…"), found on first need.
+    quotes: &'p std::cell::OnceCell<Vec<Range<usize>>>,
     /// Byte of the body where the scanned text starts.
     start: usize,
 }
 
-/// The bytes of the body covered by the block of segment `i`.
-fn block_range(prose: &Prose, i: usize) -> Range<usize> {
-    let block = prose.segments[i].block;
-    let same = |s: &&super::prose::Segment| s.block == block;
-    let first = prose.segments[..=i]
-        .iter()
-        .rev()
-        .take_while(same)
-        .last()
-        .map_or(prose.segments[i].range.start, |s| s.range.start);
-    let last = prose.segments[i..]
-        .iter()
-        .take_while(same)
-        .last()
-        .map_or(prose.segments[i].range.end, |s| s.range.end);
-    first..last
+/// For each segment, the bytes of the body its block covers.
+fn block_ranges(prose: &Prose) -> Vec<Range<usize>> {
+    let segs = &prose.segments;
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(segs.len());
+    let mut i = 0;
+    while i < segs.len() {
+        let mut j = i + 1;
+        while j < segs.len() && segs[j].block == segs[i].block {
+            j += 1;
+        }
+        let range = segs[i].range.start..segs[j - 1].range.end;
+        out.extend(std::iter::repeat_n(range, j - i));
+        i = j;
+    }
+    out
 }
 
 /// Openers and closers of quotations and titles of works.
@@ -90,9 +90,10 @@ const QUOTES: &[(char, char)] = &[
 /// a quotation over several paragraphs closes only in its last).
 pub fn quoted_ranges(prose: &Prose) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    let blocks = block_ranges(prose);
     let mut i = 0;
     while i < prose.segments.len() {
-        let block = block_range(prose, i);
+        let block = blocks[i].clone();
         let text = &prose.body[block.clone()];
         let mut open: Option<(char, usize)> = None;
         for (j, c) in text.char_indices() {
@@ -326,7 +327,11 @@ fn read_term(
             .links
             .iter()
             .any(|(_, link)| link.contains(&here.start));
-        let quoted = c.quotes.iter().any(|q| q.contains(&here.start));
+        let quoted = c
+            .quotes
+            .get_or_init(|| quoted_ranges(c.prose))
+            .iter()
+            .any(|q| q.contains(&here.start));
         if in_link || quoted {
             return Reading::Innocent;
         }
