@@ -185,22 +185,28 @@ fn names_are_not_typos() {
             "用 Canva 做封面，升级到 macOS Big Sur 之后，重读 Niklaus Wirth 的书。\n\n\
              François 写的库很好用，见 [canva](https://www.canva.com)。\n\n\
              帕斯卡语言的作者沃思（Wirth）说过一句话。\n\n\
-             This is teh way.\n",
+             This is teh way.\n\n\
+             用 Deno Depoly 部署，系统是 Andorid 14，属性（attribue）。\n",
         ),
     );
     let d = site.check("a.md");
-    assert_eq!(positions(&d, &["typo"]), ["13:9 typo"], "{d:#?}");
+    // Names pass; a typo stays a typo, even capitalised or in brackets.
+    assert_eq!(
+        positions(&d, &["typo"]),
+        ["13:9 typo", "15:8 typo", "15:22 typo", "15:36 typo"],
+        "{d:#?}"
+    );
 }
 
 #[test]
 fn a_name_written_in_several_posts_is_a_name() {
     let site = TestSite::new("");
     for name in ["a.md", "b.md"] {
-        site.post(name, &post_with_body("Teh is our cat.\n"));
+        site.post(name, &post_with_body("Canva makes our covers.\n"));
     }
     assert!(only(&site.check("a.md"), "typo").is_empty());
     let site = TestSite::new("");
-    site.post("a.md", &post_with_body("Teh is our cat.\n"));
+    site.post("a.md", &post_with_body("Canva makes our covers.\n"));
     assert_eq!(only(&site.check("a.md"), "typo").len(), 1);
 }
 

@@ -119,6 +119,7 @@ pub fn check_post_findings(
         checker,
         style,
         post,
+        promotes: std::cell::OnceCell::new(),
         index: &index,
         off: Vec::new(),
         findings: Vec::new(),
@@ -164,6 +165,8 @@ pub(crate) struct Cx<'a> {
     checker: &'a Checker,
     style: &'a SiteStyle,
     post: &'a Post,
+    /// Whether the post promotes anything anywhere, found on first need.
+    promotes: std::cell::OnceCell<bool>,
     index: &'a LineIndex<'a>,
     /// Rules the post turned off with `check.off`.
     off: Vec<Rule>,
@@ -235,6 +238,34 @@ impl<'a> Cx<'a> {
 
     pub fn style(&self) -> &'a SiteStyle {
         self.style
+    }
+
+    /// The post promotes something somewhere (in its title, summary or body): a
+    /// commercial collocation, a self-promotion phrase, one of the site's brands.
+    /// Only then is a bare superlative worth a warning.
+    pub fn promotes(&self) -> bool {
+        *self.promotes.get_or_init(|| {
+            let meta = &self.post.meta;
+            let texts = [
+                Some(meta.title.as_str()),
+                meta.summary.as_deref(),
+                Some(self.post.body()),
+            ];
+            texts.into_iter().flatten().any(|text| {
+                let mut found = false;
+                self.checker.lexicon.scan(text, |_, kind| {
+                    found |= matches!(
+                        kind,
+                        lexicon::Kind::Brand
+                            | lexicon::Kind::Banned {
+                                class: lexicon::AdClass::Claim,
+                                ..
+                            }
+                    );
+                });
+                found
+            })
+        })
     }
 
     /// Reports at a span of the body (byte offsets into `post.body()`).

@@ -21,6 +21,9 @@ fn full_width(c: char) -> Option<char> {
     })
 }
 
+/// On the balance stack: a `”` that closed nothing, waiting to be paired.
+const REVERSED: char = '\u{0}';
+
 const PAIRS: &[(char, char)] = &[
     ('“', '”'),
     ('（', '）'),
@@ -226,7 +229,10 @@ fn balance(cx: &mut Cx, prose: &Prose) {
                 if c == '「' {
                     corner.get_or_insert(at);
                 }
-                if c == '“' && stack.last().is_some_and(|&(expected, _)| expected == '”') {
+                // A `”` that closes nothing opens a reversed quotation (”…” or ”…“):
+                // it waits on the stack as REVERSED, and the pair is reported once.
+                let top = stack.last().map(|&(expected, _)| expected);
+                if c == '“' && top == Some('”') {
                     // “…“: the second mark was meant to close the first.
                     stack.pop();
                     problems.push((
@@ -234,6 +240,16 @@ fn balance(cx: &mut Cx, prose: &Prose) {
                         c,
                         "`“` where a closing `”` is expected (a reversed quote)".into(),
                     ));
+                } else if matches!(c, '“' | '”') && top == Some(REVERSED) {
+                    if let Some((_, open)) = stack.pop() {
+                        problems.push((
+                            open,
+                            '”',
+                            "`”` where an opening `“` is expected (a reversed quote)".into(),
+                        ));
+                    }
+                } else if c == '”' && !stack.iter().any(|&(e, _)| e == '”') {
+                    stack.push((REVERSED, at));
                 } else if let Some(&(_, close)) = PAIRS.iter().find(|(o, _)| *o == c) {
                     stack.push((close, at));
                 } else if PAIRS.iter().any(|(_, cl)| *cl == c) {
@@ -269,6 +285,10 @@ fn balance(cx: &mut Cx, prose: &Prose) {
             .is_some_and(|s| prose.text(s).starts_with('“'));
         for (expected, at) in stack {
             if expected == '”' && next_opens_quote {
+                continue;
+            }
+            if expected == REVERSED {
+                problems.push((at, '”', "`”` closes nothing".into()));
                 continue;
             }
             let open = PAIRS.iter().find(|p| p.1 == expected).map_or(' ', |p| p.0);

@@ -107,7 +107,13 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
                 continue;
             };
             let at = seg.range.start + r.start;
-            if is_name(text, r.clone(), word, cx.style()) || in_own_link_url(prose, at, word) {
+            // Two neighbouring letters swapped (Depoly, Andorid) is a slip of the
+            // fingers, never a name: it is reported even where names are skipped.
+            let swapped = fixes.iter().any(|f| is_transposition(word, f));
+            let name = is_name(text, r.clone(), word, cx.style())
+                || in_own_link_url(prose, at, word)
+                || (word.starts_with(|c: char| c.is_ascii_uppercase()) && in_link_text(prose, at));
+            if name && !swapped {
                 continue;
             }
             if fixes.is_empty() {
@@ -147,13 +153,23 @@ fn is_name(text: &str, r: Range<usize>, word: &str, style: &super::SiteStyle) ->
             .is_some_and(super::spacing::is_han))
         || ((after.starts_with('（') || after.starts_with('('))
             && after.chars().nth(1).is_some_and(super::spacing::is_han));
-    if bracketed {
-        return true;
-    }
     if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
         return false;
     }
+    if bracketed {
+        return true;
+    }
     if style.names.contains(word) {
+        return true;
+    }
+    // Offine-Text-Translate: a capitalised part of a hyphenated name.
+    let hyphenated = after
+        .strip_prefix('-')
+        .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_uppercase()))
+        || before
+            .strip_suffix('-')
+            .is_some_and(|b| b.ends_with(|c: char| c.is_ascii_alphabetic()));
+    if hyphenated {
         return true;
     }
     // The first word of a sentence is capitalised anyway: only that one is judged.
@@ -165,6 +181,27 @@ fn is_name(text: &str, r: Range<usize>, word: &str, style: &super::SiteStyle) ->
             .strip_prefix(' ')
             .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_uppercase()))
     }
+}
+
+/// `fix` is `word` with two neighbouring letters swapped (case aside).
+fn is_transposition(word: &str, fix: &str) -> bool {
+    let (a, b) = (word.as_bytes(), fix.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len())
+        .filter(|&i| !a[i].eq_ignore_ascii_case(&b[i]))
+        .collect();
+    diff.len() == 2
+        && diff[1] == diff[0] + 1
+        && a[diff[0]].eq_ignore_ascii_case(&b[diff[1]])
+        && a[diff[1]].eq_ignore_ascii_case(&b[diff[0]])
+}
+
+/// The word is in a link's text: a capitalised word there is part of the title of
+/// someone else's page or project, quoted as it is.
+fn in_link_text(prose: &Prose, at: usize) -> bool {
+    prose.links.iter().any(|(_, range)| range.contains(&at))
 }
 
 /// The word is part of the address its link points to (`[Canva](https://canva.com)`).
@@ -296,9 +333,15 @@ mod tests {
         assert!(name("Big Sur is out", "Big"));
         assert!(name("designed by Wirth in", "Wirth"));
         assert!(name("坎瓦（Canva）", "Canva"));
+        assert!(name("Offine-Text-Translate 是", "Offine"));
         assert!(!name("Teh best way", "Teh"));
         assert!(!name("It works. Teh end", "Teh"));
         assert!(!name("this is teh way", "teh"));
+        assert!(!name("属性（attribue）与", "attribue"));
+        assert!(is_transposition("Depoly", "deploy"));
+        assert!(is_transposition("Andorid", "Android"));
+        assert!(!is_transposition("Canva", "Canvas"));
+        assert!(!is_transposition("Wirth", "With"));
     }
 
     #[test]

@@ -144,6 +144,26 @@ const FACTUAL: &[&str] = &[
     "号称",
     "宣称",
     "自称",
+    "世界",
+    "人类",
+    "迄今",
+    "至今",
+    "眼下",
+    "有史以来",
+    "太阳系",
+    "地球上",
+    "发布",
+    "推出",
+    "公司的",
+    "之中",
+    "当中",
+    "中最",
+    "里最",
+    "上最",
+    "我见过",
+    "我用过",
+    "我读过",
+    "我吃过",
 ];
 
 /// Ends of a sentence.
@@ -227,6 +247,16 @@ fn scan(cx: &mut Cx, text: &str, at: Where, context: Option<&Context>) {
             }
         });
     }
+    let needs_post = hits.iter().any(|(_, k)| {
+        matches!(
+            k,
+            Kind::Banned {
+                site: false,
+                class: AdClass::Term
+            }
+        )
+    });
+    let promotes = needs_post && cx.promotes();
     for (r, kind) in hits {
         let word = &text[r.clone()];
         let (rule, message, help, fix): (Rule, String, String, Option<String>) = match kind {
@@ -242,7 +272,7 @@ fn scan(cx: &mut Cx, text: &str, at: Where, context: Option<&Context>) {
                 let reading = if ad {
                     Reading::Claim("in an advertisement (`ad = true`)".into())
                 } else {
-                    read_term(full, within.clone(), here, class, context, &promoters)
+                    read_term(full, within.clone(), here, class, context, &promoters, promotes)
                 };
                 let help = "state a checkable fact instead; if this is not a claim, add the phrase to [check.words] allow".to_string();
                 match reading {
@@ -320,6 +350,7 @@ fn read_term(
     class: AdClass,
     context: Option<&Context>,
     promoters: &[(Range<usize>, String)],
+    promotes: bool,
 ) -> Reading {
     if let Some(c) = context {
         let in_link = c
@@ -352,10 +383,18 @@ fn read_term(
     let text = &full[sentence.clone()];
     // An award or a record: 最佳视觉效果奖, 最佳成绩.
     let after: String = full[here.end..sentence.end].chars().take(10).collect();
-    if after.contains('奖') || FACTUAL.iter().any(|f| text.contains(f)) {
+    // A question (最佳长度是多少？) claims nothing.
+    let question = full[sentence.end..].starts_with(['？', '?']);
+    if after.contains('奖') || question || FACTUAL.iter().any(|f| text.contains(f)) {
         return Reading::Innocent;
     }
-    Reading::Warning
+    // In a post that promotes nothing (news, notes, reviews of others' goods) a
+    // superlative is the writer's judgement, not an advertisement.
+    if promotes {
+        Reading::Warning
+    } else {
+        Reading::Innocent
+    }
 }
 
 /// Reads the site's sensitive-word files: (name as configured, words).
