@@ -285,3 +285,37 @@ fn build_shows_a_few_per_rule_and_file_and_check_summary_counts() {
         "{out}"
     );
 }
+
+#[test]
+fn a_superlative_in_a_post_that_promotes_nothing_is_silent() {
+    let site = TestSite::new("");
+    site.post(
+        "a.md",
+        &post_with_body("这是最佳选择。\n\nPR 的最佳长度是多少？\n\n太阳系中磁场最强的行星。\n"),
+    );
+    assert!(only(&site.check("a.md"), "banned-ad").is_empty());
+    // The same sentences in a post that sells something elsewhere: the bare
+    // superlative is worth a warning, the question and the fact still are not.
+    site.post(
+        "b.md",
+        &post_with_body("这是最佳选择。\n\nPR 的最佳长度是多少？\n\n太阳系中磁场最强的行星。\n\n本店今天开业。\n"),
+    );
+    let d = site.check("b.md");
+    assert_eq!(positions(&d, &["banned-ad"]), ["7:3 banned-ad"], "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+}
+
+#[test]
+fn a_reversed_quote_pair_is_reported_once() {
+    let site = TestSite::new("");
+    site.post(
+        "a.md",
+        &post_with_body("也可能是”层次结构”。\n\n老牌国家“欧美日“都在温带。\n"),
+    );
+    let d = site.check("a.md");
+    assert_eq!(
+        positions(&d, &["punctuation"]),
+        ["7:5 punctuation", "9:9 punctuation"],
+        "{d:#?}"
+    );
+}
