@@ -121,6 +121,28 @@ pub fn human_condensed(root: &Path, diags: &[Diagnostic], color: bool, per_group
     out
 }
 
+/// One line per diagnostic (`file:line:col: severity[rule]: message`) of a
+/// [`condense`]d listing, then one line per group with more: what `serve` prints
+/// when it starts.
+pub fn lines_condensed(diags: &[Diagnostic], per_group: usize) -> String {
+    let condensed = condense(diags, per_group);
+    let mut out = String::new();
+    for d in &condensed.shown {
+        let _ = writeln!(out, "{d}");
+    }
+    for h in &condensed.hidden {
+        let _ = writeln!(
+            out,
+            "{}: … {} more [{}]: `wxpress check {}` lists them all",
+            h.file,
+            h.errors + h.warnings,
+            h.rule,
+            h.file
+        );
+    }
+    out
+}
+
 /// `check --summary`: counts per rule and severity, then the files with the most.
 pub fn summary(diags: &[Diagnostic], top: usize) -> String {
     let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -408,6 +430,14 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("1 error(s), 5 warning(s)\n"), "{text}");
+        let lines = lines_condensed(&diags, 3);
+        assert_eq!(lines.lines().count(), 5, "{lines}");
+        assert!(
+            lines.ends_with(
+                "content/a.md: … 2 more [spacing]: `wxpress check content/a.md` lists them all\n"
+            ),
+            "{lines}"
+        );
         let s = summary(&diags, 5);
         assert!(s.contains("spacing         0         5"), "{s}");
         assert!(s.contains("content/a.md: 1 error(s), 5 warning(s)"), "{s}");
