@@ -319,3 +319,30 @@ fn a_reversed_quote_pair_is_reported_once() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn 本_inside_a_word_is_no_self_promotion() {
+    let site = TestSite::new("");
+    site.post(
+        "a.md",
+        &post_with_body(
+            "日本产品是最佳选择；新版本产品也是最佳。\n\n欢迎在本店选购，这是最佳选择。\n",
+        ),
+    );
+    let d = site.check("a.md");
+    // Only the sentence with 本店 promotes; the first paragraph is a warning,
+    // since the post does promote something.
+    let seen: Vec<(usize, Severity)> = only(&d, "banned-ad")
+        .iter()
+        .map(|d| (d.line, d.severity))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (7, Severity::Warning),
+            (7, Severity::Warning),
+            (9, Severity::Error)
+        ],
+        "{d:#?}"
+    );
+}

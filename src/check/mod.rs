@@ -253,7 +253,7 @@ impl<'a> Cx<'a> {
             ];
             texts.into_iter().flatten().any(|text| {
                 let mut found = false;
-                self.checker.lexicon.scan(text, |_, kind| {
+                self.checker.lexicon.scan(text, |r, kind| {
                     found |= matches!(
                         kind,
                         lexicon::Kind::Brand
@@ -261,7 +261,7 @@ impl<'a> Cx<'a> {
                                 class: lexicon::AdClass::Claim,
                                 ..
                             }
-                    );
+                    ) && words::self_reference(text, r);
                 });
                 found
             })
