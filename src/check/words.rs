@@ -76,6 +76,21 @@ fn block_ranges(prose: &Prose) -> Vec<Range<usize>> {
     out
 }
 
+/// Characters after which 本 starts a word (在本店, 是本公司): function words.
+const BEFORE_BEN: &str = "在是为由向对与和及让请从经把被选购买用凡于将给";
+
+/// A promoter found at `r` of `text` is one: a self-promotion phrase that starts with
+/// 本 is one only where 本 starts a word (本店, 在本店), not inside 日本公司, 版本产品.
+pub(super) fn self_reference(text: &str, r: Range<usize>) -> bool {
+    if !text[r.start..].starts_with('本') {
+        return true;
+    }
+    text[..r.start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !super::spacing::is_han(c) || BEFORE_BEN.contains(c))
+}
+
 /// Openers and closers of quotations and titles of works.
 const QUOTES: &[(char, char)] = &[
     ('“', '”'),
@@ -241,7 +256,7 @@ fn scan(cx: &mut Cx, text: &str, at: Where, context: Option<&Context>) {
                         ..
                     }
             );
-            if is_promoter {
+            if is_promoter && self_reference(&full[within.clone()], r.clone()) {
                 let r = within.start + r.start..within.start + r.end;
                 promoters.push((r.clone(), full[r].to_string()));
             }
