@@ -1,7 +1,6 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use wxpress::check::report;
 use wxpress::serve::{Limits, Options, Server};
 
 /// Preview the site live while you write: open the printed address, pick a post, and
@@ -48,13 +47,9 @@ pub fn run(args: Args) -> ExitCode {
     {
         let snap = server.state().read();
         super::print_diagnostics(&snap.site_errors);
-        // A few per rule and file, and the command that lists the rest.
-        let all: Vec<_> = snap
-            .entries
-            .values()
-            .flat_map(|e| snap.diagnostics(e))
-            .collect();
-        eprint!("{}", report::lines_condensed(&all, report::PER_GROUP));
+        for entry in snap.entries.values() {
+            super::print_diagnostics(&snap.diagnostics(entry));
+        }
         println!(
             "Serving {} posts at {} ({} errors). Press Ctrl-C to stop.",
             snap.entries.len(),
