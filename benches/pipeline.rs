@@ -27,6 +27,7 @@ fn main() {
         "  of which CSS inlining",
         "check",
     ];
+    let style = site.style();
     for path in &files {
         let t = Instant::now();
         let post = wxpress::content::load_post(&site_dir, &site.config, path).unwrap();
@@ -58,7 +59,12 @@ fn main() {
         times[4] += t.elapsed();
 
         let t = Instant::now();
-        wxpress::check::check_post(&site.checker, &rendered.post, rendered.article.as_ref());
+        wxpress::check::check_post(
+            &site.checker,
+            &style,
+            &rendered.post,
+            rendered.article.as_ref(),
+        );
         times[5] += t.elapsed();
     }
     println!(

@@ -1,12 +1,14 @@
 //! A loaded site: config, theme and posts, ready to render. `build` and `serve`
 //! both start here.
 
+use crate::check::SiteStyle;
 use crate::config::Config;
 use crate::content::{self, Post};
 use crate::diagnostic::{self, Diagnostic};
 use crate::render::{self, Article, RenderContext, Theme};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct Site {
     pub root: PathBuf,
@@ -14,6 +16,9 @@ pub struct Site {
     pub theme: Theme,
     /// The compiled check rules and word lists, built once per site.
     pub checker: crate::check::Checker,
+    /// The house style measured over all posts by the last [`Site::compile_all`]
+    /// (or on first need), given to every post's check.
+    style: std::sync::Mutex<Option<Arc<SiteStyle>>>,
 }
 
 /// A post with its rendered article (absent when rendering failed) and every
@@ -35,6 +40,7 @@ impl Site {
             config,
             theme,
             checker,
+            style: std::sync::Mutex::new(None),
         })
     }
 
@@ -54,22 +60,43 @@ impl Site {
         let (posts, mut diagnostics) = content::load_all(&self.root, &self.config);
         // The calendar is every post's, drafts included: a push is several posts.
         diagnostics.extend(self.calendar_diagnostics(&posts, &opts.now));
+        // So is the house style: measured once here, passed to every post's check.
+        let style = Arc::new(SiteStyle::measure(&posts));
+        *self.style.lock().unwrap_or_else(|e| e.into_inner()) = Some(style.clone());
         let posts = posts
             .into_par_iter()
             .filter(|p| opts.drafts || !p.meta.draft)
-            .map(|post| self.compile(post))
+            .map(|post| self.compile_with(post, &style))
             .collect();
         diagnostic::sort(&mut diagnostics);
         Compilation { posts, diagnostics }
     }
 
-    /// Renders and checks one post.
+    /// Renders and checks one post, with the house style of the last
+    /// [`Site::compile_all`] (measured now when there was none).
     pub fn compile(&self, post: Post) -> Rendered {
+        let style = self.style();
+        self.compile_with(post, &style)
+    }
+
+    /// The site's measured house style: the last [`Site::compile_all`]'s, or
+    /// measured over every post now.
+    pub fn style(&self) -> Arc<SiteStyle> {
+        let mut slot = self.style.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert_with(|| {
+            let (posts, _) = content::load_all(&self.root, &self.config);
+            Arc::new(SiteStyle::measure(&posts))
+        })
+        .clone()
+    }
+
+    fn compile_with(&self, post: Post, style: &SiteStyle) -> Rendered {
         let mut rendered = self.render(post);
         let notes = self.loader_notes(&rendered.post);
         rendered.diagnostics.extend(notes);
         rendered.diagnostics.extend(crate::check::check_post(
             &self.checker,
+            style,
             &rendered.post,
             rendered.article.as_ref(),
         ));
@@ -266,10 +293,11 @@ impl Site {
     /// line per change.
     pub fn fix(&self, selection: &Selection) -> Result<Vec<String>, String> {
         let (posts, _) = content::load_all(&self.root, &self.config);
+        let style = SiteStyle::measure(&posts);
         let mut posts: Vec<Post> = posts
             .into_iter()
             .filter(|p| selection.contains(&p.path))
             .collect();
-        crate::check::fix::fix_all(&self.checker, &self.config, &mut posts)
+        crate::check::fix::fix_all(&self.checker, &style, &self.config, &mut posts)
     }
 }

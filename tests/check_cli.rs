@@ -16,7 +16,7 @@ fn site_with_problems() -> TestSite {
     let site = TestSite::new("");
     site.post(
         "bad.md",
-        &post_with_body("这是最佳选择。\n\n使用Rust写。\n"),
+        &post_with_body("本店最佳，欢迎选购。\n\n使用Rust写。\n"),
     );
     site.post("good.md", &post_with_body("一切正常。\n"));
     site
@@ -28,10 +28,10 @@ fn human_format_shows_the_line_and_a_caret() {
     let o = site.run(&["check"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
-    let expected = "error[banned-ad]: `最佳` is an absolute term the Advertising Law forbids (广告法极限词)
+    let expected = "error[banned-ad]: `最佳` is an absolute term the Advertising Law forbids (广告法极限词) in a sentence that promotes (`本店`)
  --> content/notes/bad.md:7:3
   |
-7 | 这是最佳选择。
+7 | 本店最佳，欢迎选购。
   |     ^^^^
   |
   = help: state a checkable fact instead; if this is not a claim, add the phrase to [check.words] allow
@@ -54,7 +54,7 @@ fn json_format_is_an_array_of_diagnostics() {
         &serde_json::json!({
             "file": "content/notes/bad.md", "line": 7, "column": 3, "end_line": 7, "end_column": 5,
             "rule": "banned-ad", "severity": "error",
-            "message": "`最佳` is an absolute term the Advertising Law forbids (广告法极限词)",
+            "message": "`最佳` is an absolute term the Advertising Law forbids (广告法极限词) in a sentence that promotes (`本店`)",
             "suggestion": "state a checkable fact instead; if this is not a claim, add the phrase to [check.words] allow"
         })
     );
@@ -114,11 +114,11 @@ fn fix_applies_safe_fixes_and_keeps_front_matter_and_code() {
     let site = TestSite::new("");
     let front =
         "+++\ntitle = \"使用Rust,再接再励\"\nsummary = \"按步就班\"\ncover = \"cover.png\"\n+++\n";
-    let body = "使用Rust写工具 ，按步就班,真的!!!他说\"你好\"。see the the docs.\n\n```rust\n// 使用Rust,按步就班\nlet s = \"你好\";\n```\n\n行内 `使用Rust,按步就班` 代码。最佳选择。\n";
+    let body = "使用Rust写工具 ，按步就班,真的!!!他说\"你好\"。see the the docs.\n\n```rust\n// 使用Rust,按步就班\nlet s = \"你好\";\n```\n\n行内 `使用Rust,按步就班` 代码。本店最佳。\n";
     let path = site.post("a.md", &format!("{front}{body}"));
     let o = site.run(&["check", "--fix"]);
     let after = std::fs::read_to_string(&path).unwrap();
-    let expected_body = "使用 Rust 写工具，按部就班，真的！他说“你好”。see the docs.\n\n```rust\n// 使用Rust,按步就班\nlet s = \"你好\";\n```\n\n行内 `使用Rust,按步就班` 代码。最佳选择。\n";
+    let expected_body = "使用 Rust 写工具，按部就班，真的！他说“你好”。see the docs.\n\n```rust\n// 使用Rust,按步就班\nlet s = \"你好\";\n```\n\n行内 `使用Rust,按步就班` 代码。本店最佳。\n";
     assert_eq!(after, format!("{front}{expected_body}"), "{}", stderr(&o));
     let log = stderr(&o);
     assert!(
@@ -155,7 +155,7 @@ fn build_fails_on_check_errors_and_renders_them() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.contains("error[banned-ad]") && err.contains("7 | 这是最佳选择。"),
+        err.contains("error[banned-ad]") && err.contains("7 | 本店最佳，欢迎选购。"),
         "{err}"
     );
     assert!(!site.root().join("public").exists());

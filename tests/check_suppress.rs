@@ -5,7 +5,7 @@ mod check_support;
 use check_support::*;
 use wxpress::diagnostic::Severity;
 
-const BODY: &str = "这是最佳选择。\n\n使用Rust写。\n";
+const BODY: &str = "本店最佳，欢迎选购。\n\n使用Rust写。\n";
 
 #[test]
 fn defaults_report_both() {
@@ -59,20 +59,20 @@ fn ignore_comment_silences_one_rule_for_the_next_block() {
     site.post(
         "a.md",
         &post_with_body(
-            "<!-- wxpress-ignore banned-ad -->\n这是最佳选择，使用Rust写。\n\n这也是最佳选择。\n",
+            "<!-- wxpress-ignore banned-ad -->\n这是最佳选择，使用Rust写。\n\n本店也是最佳选择。\n",
         ),
     );
     let d = site.check("a.md");
     assert_eq!(
         positions(&d, &[]),
-        ["8:9 spacing", "8:13 spacing", "10:4 banned-ad"]
+        ["8:9 spacing", "8:13 spacing", "10:5 banned-ad"]
     );
 
     site.post(
         "b.md",
         &post_with_body(
-            "<!-- wxpress-ignore banned-ad, spacing -->\n- 最佳选择\n- 使用Rust写\n\n最佳。\n",
+            "<!-- wxpress-ignore banned-ad, spacing -->\n- 最佳选择\n- 使用Rust写\n\n本店最佳。\n",
         ),
     );
-    assert_eq!(positions(&site.check("b.md"), &[]), ["11:1 banned-ad"]);
+    assert_eq!(positions(&site.check("b.md"), &[]), ["11:3 banned-ad"]);
 }

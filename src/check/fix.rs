@@ -103,6 +103,7 @@ pub fn write_file_atomically(path: &Path, contents: &str) -> std::io::Result<()>
 /// rewriting each changed file atomically. Returns one line per change.
 pub fn fix_all(
     checker: &super::Checker,
+    style: &super::SiteStyle,
     config: &crate::config::Config,
     posts: &mut [crate::content::Post],
 ) -> Result<Vec<String>, String> {
@@ -110,7 +111,7 @@ pub fn fix_all(
     for post in posts.iter_mut() {
         let mut changed = false;
         for _round in 0..5 {
-            let findings = super::check_post_findings(checker, post, None);
+            let findings = super::check_post_findings(checker, style, post, None);
             let (text, applied) = apply(&post.text, post.body_offset, &findings);
             if applied.is_empty() {
                 break;

@@ -12,10 +12,14 @@ use std::ops::Range;
 pub enum Kind {
     /// Ordinary text that contains a listed word; reports nothing.
     Allow,
-    /// An absolute advertising term; `true` when it comes from the site's own list.
+    /// An absolute advertising term; `site` when it comes from the site's own list.
     Banned {
         site: bool,
+        class: AdClass,
     },
+    /// One of the site's brands or a self-promotion phrase (本店, 我们的产品): a
+    /// sentence with one promotes, and an absolute term in it is a claim.
+    Brand,
     Induced,
     /// From the sensitive-word file with this name.
     Sensitive(String),
@@ -23,6 +27,17 @@ pub enum Kind {
     Typo(String),
     /// A doubled character such as 的的; the correction keeps one.
     Repeated(String),
+}
+
+/// How an absolute term reads outside an advertisement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdClass {
+    /// A commercial collocation (全网第一, 最低价): a claim wherever it is.
+    Claim,
+    /// A superlative (最佳, 最先进): a warning in ordinary prose.
+    Term,
+    /// An ordinary word outside ads (唯一 "only", 顶级 "top-level"): nothing there.
+    Contextual,
 }
 
 pub struct Lexicon {
@@ -40,6 +55,9 @@ pub fn entries(text: &str) -> impl Iterator<Item = &str> {
 }
 
 const BANNED: &str = include_str!("../../data/words/banned-ad.txt");
+const AD_CONTEXT: &str = include_str!("../../data/words/ad-context.txt");
+const AD_CLAIMS: &str = include_str!("../../data/words/ad-claims.txt");
+const AD_SELF: &str = include_str!("../../data/words/ad-self.txt");
 const ALLOW: &str = include_str!("../../data/words/allow.txt");
 const INDUCED: &str = include_str!("../../data/words/induced-sharing.txt");
 pub const TYPOS_ZH: &str = include_str!("../../data/words/typos-zh.txt");
@@ -77,8 +95,18 @@ impl Lexicon {
                 }
             }
         };
+        let banned = |class| Kind::Banned { site: false, class };
         for w in entries(BANNED) {
-            add(w, Kind::Banned { site: false });
+            add(w, banned(AdClass::Term));
+        }
+        for w in entries(AD_CONTEXT) {
+            add(w, banned(AdClass::Contextual));
+        }
+        for w in entries(AD_CLAIMS) {
+            add(w, banned(AdClass::Claim));
+        }
+        for w in entries(AD_SELF) {
+            add(w, Kind::Brand);
         }
         for w in entries(INDUCED) {
             add(w, Kind::Induced);
@@ -101,8 +129,17 @@ impl Lexicon {
         for (wrong, right) in &check.typos {
             add(wrong, Kind::Typo(right.clone()));
         }
+        for w in &check.brands {
+            add(w, Kind::Brand);
+        }
         for w in &check.words.banned {
-            add(w, Kind::Banned { site: true });
+            add(
+                w,
+                Kind::Banned {
+                    site: true,
+                    class: AdClass::Claim,
+                },
+            );
         }
         for w in &check.words.allow {
             add(w, Kind::Allow);
@@ -165,7 +202,21 @@ mod tests {
         assert!(found(&lex, "这是唯一的办法，也是最近的路").is_empty());
         assert_eq!(
             found(&lex, "我们是唯一正品"),
-            [("唯一".to_string(), Kind::Banned { site: false })]
+            [(
+                "唯一正品".to_string(),
+                Kind::Banned {
+                    site: false,
+                    class: AdClass::Claim
+                }
+            )]
+        );
+        assert!(found(&lex, "这是唯一方法，也是最佳实践").is_empty());
+        assert_eq!(
+            found(&lex, "唯一的选择在顶级期刊上")
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect::<Vec<_>>(),
+            Vec::<String>::new()
         );
         assert!(found(&lex, "他感动得不能自已").is_empty());
         assert_eq!(found(&lex, "我自已来")[0].1, Kind::Typo("自己".into()));

@@ -18,6 +18,7 @@ mod punctuation;
 mod repeated_word;
 pub mod report;
 mod spacing;
+mod style;
 mod summary_length;
 mod title_length;
 mod typo;
@@ -30,6 +31,7 @@ use crate::render::Article;
 pub use crate::rules::{unknown_rule, Rule, RuleInfo, Source, RULES};
 use std::ops::Range;
 use std::path::Path;
+pub use style::SiteStyle;
 use Severity::{Error, Warning};
 
 /// A diagnostic together with the edit that fixes it, when the fix is safe.
@@ -54,6 +56,7 @@ pub struct Checker {
     title_max: f64,
     summary_max: usize,
     body_max: usize,
+    space_digits: crate::config::SpaceDigits,
 }
 
 impl Checker {
@@ -81,6 +84,7 @@ impl Checker {
             title_max: check.title_max,
             summary_max: check.summary_max,
             body_max: check.body_max,
+            space_digits: check.space_digits,
         })
     }
 
@@ -89,9 +93,15 @@ impl Checker {
     }
 }
 
-/// Every diagnostic the checks raise for one post.
-pub fn check_post(checker: &Checker, post: &Post, article: Option<&Article>) -> Vec<Diagnostic> {
-    check_post_findings(checker, post, article)
+/// Every diagnostic the checks raise for one post. `style` is the site's house
+/// style, measured over all its posts ([`SiteStyle::measure`]).
+pub fn check_post(
+    checker: &Checker,
+    style: &SiteStyle,
+    post: &Post,
+    article: Option<&Article>,
+) -> Vec<Diagnostic> {
+    check_post_findings(checker, style, post, article)
         .into_iter()
         .map(|f| f.diagnostic)
         .collect()
@@ -100,13 +110,16 @@ pub fn check_post(checker: &Checker, post: &Post, article: Option<&Article>) -> 
 /// Like [`check_post`], keeping the safe fix of each finding (for `wxpress check --fix`).
 pub fn check_post_findings(
     checker: &Checker,
+    style: &SiteStyle,
     post: &Post,
     article: Option<&Article>,
 ) -> Vec<Finding> {
     let index = LineIndex::new(&post.text);
     let mut cx = Cx {
         checker,
+        style,
         post,
+        promotes: std::cell::OnceCell::new(),
         index: &index,
         off: Vec::new(),
         findings: Vec::new(),
@@ -126,7 +139,7 @@ pub fn check_post_findings(
     typo::check_english(&mut cx, &prose);
     typo::check_known(&mut cx, &prose);
     repeated_word::check_english(&mut cx, &prose);
-    spacing::check(&mut cx, &prose);
+    spacing::check(&mut cx, &prose, style);
     punctuation::check(&mut cx, &prose);
     image::check(&mut cx, &prose, &checker.root);
     if let Some(article) = article {
@@ -150,7 +163,10 @@ pub fn check_post_findings(
 /// The state of checking one post: where findings go and which rules are on.
 pub(crate) struct Cx<'a> {
     checker: &'a Checker,
+    style: &'a SiteStyle,
     post: &'a Post,
+    /// Whether the post promotes anything anywhere, found on first need.
+    promotes: std::cell::OnceCell<bool>,
     index: &'a LineIndex<'a>,
     /// Rules the post turned off with `check.off`.
     off: Vec<Rule>,
@@ -218,6 +234,38 @@ impl<'a> Cx<'a> {
 
     pub fn post(&self) -> &'a Post {
         self.post
+    }
+
+    pub fn style(&self) -> &'a SiteStyle {
+        self.style
+    }
+
+    /// The post promotes something somewhere (in its title, summary or body): a
+    /// commercial collocation, a self-promotion phrase, one of the site's brands.
+    /// Only then is a bare superlative worth a warning.
+    pub fn promotes(&self) -> bool {
+        *self.promotes.get_or_init(|| {
+            let meta = &self.post.meta;
+            let texts = [
+                Some(meta.title.as_str()),
+                meta.summary.as_deref(),
+                Some(self.post.body()),
+            ];
+            texts.into_iter().flatten().any(|text| {
+                let mut found = false;
+                self.checker.lexicon.scan(text, |r, kind| {
+                    found |= matches!(
+                        kind,
+                        lexicon::Kind::Brand
+                            | lexicon::Kind::Banned {
+                                class: lexicon::AdClass::Claim,
+                                ..
+                            }
+                    ) && words::self_reference(text, r);
+                });
+                found
+            })
+        })
     }
 
     /// Reports at a span of the body (byte offsets into `post.body()`).

@@ -1,6 +1,8 @@
 //! `punctuation`: half-width `, . ; : ! ?` after Chinese (→ full width), straight
 //! double quotes around Chinese (→ “”), runs like ！！！ or ？？, mixed quote styles in a
-//! paragraph and unbalanced quotes or brackets. The first three are fixable.
+//! paragraph and unbalanced quotes or brackets. The first three are fixable, except a
+//! `.` between Chinese characters (a full stop, or the `·` of a name?), which is only
+//! reported. Enumerators (1）2）3）) and quotations over several paragraphs are fine.
 
 use super::prose::Prose;
 use super::spacing::is_han;
@@ -18,6 +20,9 @@ fn full_width(c: char) -> Option<char> {
         _ => return None,
     })
 }
+
+/// On the balance stack: a `”` that closed nothing, waiting to be paired.
+const REVERSED: char = '\u{0}';
 
 const PAIRS: &[(char, char)] = &[
     ('“', '”'),
@@ -99,7 +104,17 @@ fn half_width_and_runs(cx: &mut Cx, prose: &Prose, range: Range<usize>) {
                     Some(' ') => c != '.' && chars.get(k + 2).is_none_or(|&(_, n)| is_han(n)),
                     Some(n) => c != '.' && !n.is_ascii_punctuation() && !n.is_ascii_digit(),
                 };
-                if chinese_context {
+                if c == '.' && next.is_some_and(is_han) {
+                    // 特里.戴维斯 is a name written with the wrong dot, 好.我 a full
+                    // stop: which one only the writer knows, so no fix.
+                    if let Some(f) = cx.at_body(
+                        Rule::Punctuation,
+                        at(i)..at(end_of(k + 1)),
+                        "half-width `.` between Chinese characters".into(),
+                    ) {
+                        f.help("a full stop is `。`; in a transliterated name the separator is `·` (特里·戴维斯)");
+                    }
+                } else if chinese_context {
                     // Swallow one following space: “你好, 世界” → “你好，世界”.
                     let end = if next == Some(' ') {
                         end_of(k + 2)
@@ -146,7 +161,35 @@ fn straight_quotes(cx: &mut Cx, prose: &Prose, range: Range<usize>) {
     }
 }
 
-/// Unbalanced “” （） 《》 【】 「」 『』 in a paragraph, and mixed “” / 「」 quotes.
+/// An enumerator closes the bracket it ends with: `1）` `a）` `三）` at the start of a
+/// line or after `；，。：、` (1）准备 2）安装 3）运行).
+fn is_enumerator(text: &str, close_at: usize) -> bool {
+    let before = &text[..close_at];
+    let label: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || "一二三四五六七八九十".contains(*c))
+        .collect();
+    let n = label.chars().count();
+    if n == 0
+        || n > 2
+        || (n == 2
+            && !label
+                .chars()
+                .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c)))
+    {
+        return false;
+    }
+    let rest = &before[..before.len() - label.len()];
+    rest.trim_end_matches([' ', '\t'])
+        .chars()
+        .next_back()
+        .is_none_or(|c| matches!(c, '\n' | '；' | '，' | '。' | '：' | '、' | ';' | ',' | ':'))
+}
+
+/// Unbalanced “” （） 《》 【】 「」 『』 in a paragraph, and mixed “” / 「」 quotes. A
+/// quotation over several paragraphs opens each with “ and closes only the last: an
+/// open “ is fine when the next paragraph opens with “ too.
 fn balance(cx: &mut Cx, prose: &Prose) {
     let mut start = 0;
     while start < prose.segments.len() {
@@ -160,7 +203,25 @@ fn balance(cx: &mut Cx, prose: &Prose) {
         let mut problems: Vec<(usize, char, String)> = Vec::new();
         let (mut curly, mut corner) = (None, None);
         for seg in &prose.segments[start..end] {
-            for (i, c) in prose.text(seg).char_indices() {
+            let text = prose.text(seg);
+            for (i, c) in text.char_indices() {
+                // Most characters are no quote or bracket: one comparison each.
+                if !matches!(
+                    c,
+                    '“' | '”'
+                        | '（'
+                        | '）'
+                        | '《'
+                        | '》'
+                        | '【'
+                        | '】'
+                        | '「'
+                        | '」'
+                        | '『'
+                        | '』'
+                ) {
+                    continue;
+                }
                 let at = seg.range.start + i;
                 if c == '“' {
                     curly.get_or_insert(at);
@@ -168,9 +229,36 @@ fn balance(cx: &mut Cx, prose: &Prose) {
                 if c == '「' {
                     corner.get_or_insert(at);
                 }
-                if let Some(&(_, close)) = PAIRS.iter().find(|(o, _)| *o == c) {
+                // A `”` that closes nothing opens a reversed quotation (”…” or ”…“):
+                // it waits on the stack as REVERSED, and the pair is reported once.
+                let top = stack.last().map(|&(expected, _)| expected);
+                if c == '“' && top == Some('”') {
+                    // “…“: the second mark was meant to close the first.
+                    stack.pop();
+                    problems.push((
+                        at,
+                        c,
+                        "`“` where a closing `”` is expected (a reversed quote)".into(),
+                    ));
+                } else if matches!(c, '“' | '”') && top == Some(REVERSED) {
+                    if let Some((_, open)) = stack.pop() {
+                        problems.push((
+                            open,
+                            '”',
+                            "`”` where an opening `“` is expected (a reversed quote)".into(),
+                        ));
+                    }
+                } else if c == '”' && !stack.iter().any(|&(e, _)| e == '”') {
+                    stack.push((REVERSED, at));
+                } else if let Some(&(_, close)) = PAIRS.iter().find(|(o, _)| *o == c) {
                     stack.push((close, at));
                 } else if PAIRS.iter().any(|(_, cl)| *cl == c) {
+                    let enumerator = c == '）'
+                        && !stack.iter().any(|&(e, _)| e == '）')
+                        && is_enumerator(text, i);
+                    if enumerator {
+                        continue;
+                    }
                     if stack.last().is_some_and(|&(expected, _)| expected == c) {
                         stack.pop();
                     } else if let Some(pos) = stack.iter().rposition(|&(expected, _)| expected == c)
@@ -191,7 +279,18 @@ fn balance(cx: &mut Cx, prose: &Prose) {
                 }
             }
         }
+        let next_opens_quote = prose
+            .segments
+            .get(end)
+            .is_some_and(|s| prose.text(s).starts_with('“'));
         for (expected, at) in stack {
+            if expected == '”' && next_opens_quote {
+                continue;
+            }
+            if expected == REVERSED {
+                problems.push((at, '”', "`”` closes nothing".into()));
+                continue;
+            }
             let open = PAIRS.iter().find(|p| p.1 == expected).map_or(' ', |p| p.0);
             problems.push((
                 at,

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -25,6 +25,173 @@ pub fn render(format: Format, root: &Path, diags: &[Diagnostic], color: bool) ->
 
 /// rustc-style blocks; sources are read from `root` to show the offending line.
 pub fn human(root: &Path, diags: &[Diagnostic], color: bool) -> String {
+    let mut out = human_blocks(root, diags, color);
+    out.push_str(&totals(diags));
+    out
+}
+
+/// `2 error(s), 5 warning(s)` and a line break.
+fn totals(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    format!("{errors} error(s), {warnings} warning(s)\n")
+}
+
+/// Diagnostics left out of a condensed listing: how many of one rule in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hidden {
+    pub file: String,
+    pub rule: String,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// A listing a person can read: at most `per_group` diagnostics of each rule in each
+/// file (errors first), and counts of the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condensed {
+    /// In the order given.
+    pub shown: Vec<Diagnostic>,
+    /// By file, then rule.
+    pub hidden: Vec<Hidden>,
+}
+
+/// Groups `diags` by file and rule and keeps the first `per_group` of each, errors
+/// before warnings; `build` and `serve` print this, `check` prints everything.
+pub fn condense(diags: &[Diagnostic], per_group: usize) -> Condensed {
+    let mut groups: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, d) in diags.iter().enumerate() {
+        groups
+            .entry((d.file.as_str(), d.rule.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let mut keep = vec![false; diags.len()];
+    let mut hidden = Vec::new();
+    for ((file, rule), mut members) in groups {
+        // Stable: errors first, each kind in its original order.
+        members.sort_by_key(|&i| !diags[i].is_error());
+        for &i in members.iter().take(per_group) {
+            keep[i] = true;
+        }
+        let rest = &members[members.len().min(per_group)..];
+        if !rest.is_empty() {
+            let errors = rest.iter().filter(|&&i| diags[i].is_error()).count();
+            hidden.push(Hidden {
+                file: file.to_string(),
+                rule: rule.to_string(),
+                errors,
+                warnings: rest.len() - errors,
+            });
+        }
+    }
+    let shown = diags
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(d, _)| d.clone())
+        .collect();
+    Condensed { shown, hidden }
+}
+
+/// How many diagnostics of each rule and file `build` and `serve` show.
+pub const PER_GROUP: usize = 3;
+
+/// [`human`] of a [`condense`]d listing: the shown diagnostics, one line per group
+/// with more, naming the command that lists them all, and the totals of everything.
+pub fn human_condensed(root: &Path, diags: &[Diagnostic], color: bool, per_group: usize) -> String {
+    let condensed = condense(diags, per_group);
+    let mut out = human_blocks(root, &condensed.shown, color);
+    for h in &condensed.hidden {
+        let kinds = match (h.errors, h.warnings) {
+            (0, w) => format!("{w} more warning(s)"),
+            (e, 0) => format!("{e} more error(s)"),
+            (e, w) => format!("{e} more error(s) and {w} warning(s)"),
+        };
+        let _ = writeln!(
+            out,
+            "… {kinds} [{}] in {}: `wxpress check {}` lists them all",
+            h.rule, h.file, h.file
+        );
+    }
+    if !condensed.hidden.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&totals(diags));
+    out
+}
+
+/// One line per diagnostic (`file:line:col: severity[rule]: message`) of a
+/// [`condense`]d listing, then one line per group with more: what `serve` prints
+/// when it starts.
+pub fn lines_condensed(diags: &[Diagnostic], per_group: usize) -> String {
+    let condensed = condense(diags, per_group);
+    let mut out = String::new();
+    for d in &condensed.shown {
+        let _ = writeln!(out, "{d}");
+    }
+    for h in &condensed.hidden {
+        let _ = writeln!(
+            out,
+            "{}: … {} more [{}]: `wxpress check {}` lists them all",
+            h.file,
+            h.errors + h.warnings,
+            h.rule,
+            h.file
+        );
+    }
+    out
+}
+
+/// `check --summary`: counts per rule and severity, then the files with the most.
+pub fn summary(diags: &[Diagnostic], top: usize) -> String {
+    let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut files: HashMap<&str, (usize, usize)> = HashMap::new();
+    for d in diags {
+        let bump = |c: &mut (usize, usize)| {
+            if d.is_error() {
+                c.0 += 1
+            } else {
+                c.1 += 1
+            }
+        };
+        bump(rules.entry(d.rule.as_str()).or_default());
+        bump(files.entry(d.file.as_str()).or_default());
+    }
+    let mut out = String::new();
+    let width = rules.keys().map(|r| r.len()).max().unwrap_or(4).max(4);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>6}  {:>8}",
+        "rule", "errors", "warnings"
+    );
+    for (rule, (e, w)) in &rules {
+        let _ = writeln!(out, "{rule:<width$}  {e:>6}  {w:>8}");
+    }
+    let mut files: Vec<_> = files.into_iter().collect();
+    files.sort_by(|a, b| {
+        (b.1 .0 + b.1 .1, b.1 .0)
+            .cmp(&(a.1 .0 + a.1 .1, a.1 .0))
+            .then(a.0.cmp(b.0))
+    });
+    if !files.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nfiles with the most ({} of {}):",
+            top.min(files.len()),
+            files.len()
+        );
+        for (file, (e, w)) in files.iter().take(top) {
+            let _ = writeln!(out, "  {file}: {e} error(s), {w} warning(s)");
+        }
+    }
+    out.push('\n');
+    out.push_str(&totals(diags));
+    out
+}
+
+/// The rustc-style blocks of [`human`], without the totals line.
+fn human_blocks(root: &Path, diags: &[Diagnostic], color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -109,9 +276,6 @@ pub fn human(root: &Path, diags: &[Diagnostic], color: bool) -> String {
         }
         let _ = writeln!(out, "{}\n", renderer.render(&[group]));
     }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
-    let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
     out
 }
 
@@ -237,6 +401,48 @@ mod tests {
             github(&[diag()]),
             "::warning file=content/a%2Cb.md,line=2,col=3,endLine=2,endColumn=5,title=spacing::line one%0Aline: two 100%25 (help: add a space)\n"
         );
+    }
+
+    #[test]
+    fn condensed_listing_keeps_a_few_per_rule_and_file_and_counts_the_rest() {
+        let mut diags: Vec<Diagnostic> = (1..=5)
+            .map(|l| Diagnostic::warning("content/a.md", Pos::new(l, 1), "spacing", "w"))
+            .collect();
+        diags.push(Diagnostic::error(
+            "content/a.md",
+            Pos::new(9, 1),
+            "banned-ad",
+            "e",
+        ));
+        let c = condense(&diags, 3);
+        assert_eq!(c.shown.len(), 4);
+        assert_eq!(
+            c.hidden,
+            [Hidden {
+                file: "content/a.md".into(),
+                rule: "spacing".into(),
+                errors: 0,
+                warnings: 2
+            }]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let text = human_condensed(dir.path(), &diags, false, 3);
+        assert!(
+            text.contains("… 2 more warning(s) [spacing] in content/a.md: `wxpress check content/a.md` lists them all"),
+            "{text}"
+        );
+        assert!(text.ends_with("1 error(s), 5 warning(s)\n"), "{text}");
+        let lines = lines_condensed(&diags, 3);
+        assert_eq!(lines.lines().count(), 5, "{lines}");
+        assert!(
+            lines.ends_with(
+                "content/a.md: … 2 more [spacing]: `wxpress check content/a.md` lists them all\n"
+            ),
+            "{lines}"
+        );
+        let s = summary(&diags, 5);
+        assert!(s.contains("spacing         0         5"), "{s}");
+        assert!(s.contains("content/a.md: 1 error(s), 5 warning(s)"), "{s}");
     }
 
     #[test]

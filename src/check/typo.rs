@@ -64,6 +64,14 @@ pub fn ascii_tokens(text: &str) -> Vec<(usize, &str)> {
         while i < bytes.len() && bytes[i].is_ascii_graphic() {
             i += 1;
         }
+        // A run glued to a letter such as ç, é or ü is part of a word like
+        // François or Müller, not a word of its own.
+        let foreign = |c: Option<char>| {
+            c.is_some_and(|c| !c.is_ascii() && c.is_alphabetic() && (c as u32) < 0x2E80)
+        };
+        if foreign(text[..start].chars().next_back()) || foreign(text[i..].chars().next()) {
+            continue;
+        }
         let raw = &text[start..i];
         let lead = raw.len() - raw.trim_start_matches(LEADING).len();
         let token = raw.trim_start_matches(LEADING).trim_end_matches(TRAILING);
@@ -98,6 +106,16 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
             let Some(fixes) = typos_dict::WORD.find(&UniCase::new(word)) else {
                 continue;
             };
+            let at = seg.range.start + r.start;
+            // Two neighbouring letters swapped (Depoly, Andorid) is a slip of the
+            // fingers, never a name: it is reported even where names are skipped.
+            let swapped = fixes.iter().any(|f| is_transposition(word, f));
+            let name = is_name(text, r.clone(), word, cx.style())
+                || in_own_link_url(prose, at, word)
+                || (word.starts_with(|c: char| c.is_ascii_uppercase()) && in_link_text(prose, at));
+            if name && !swapped {
+                continue;
+            }
             if fixes.is_empty() {
                 continue;
             }
@@ -120,6 +138,79 @@ pub fn check_english(cx: &mut Cx, prose: &Prose) {
             }
         }
     }
+}
+
+/// A capitalised word that is not the first of an English sentence is a name
+/// (Big Sur, Wirth, 用 Canva 做图); so is one the site writes in several posts, and
+/// a word next to its Chinese transliteration in brackets (坎瓦（Canva）).
+fn is_name(text: &str, r: Range<usize>, word: &str, style: &super::SiteStyle) -> bool {
+    let before = &text[..r.start];
+    let after = &text[r.end..];
+    let bracketed = (before.ends_with(['（', '('])
+        && before[..before.len() - before.chars().next_back().map_or(0, char::len_utf8)]
+            .chars()
+            .next_back()
+            .is_some_and(super::spacing::is_han))
+        || ((after.starts_with('（') || after.starts_with('('))
+            && after.chars().nth(1).is_some_and(super::spacing::is_han));
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return false;
+    }
+    if bracketed {
+        return true;
+    }
+    if style.names.contains(word) {
+        return true;
+    }
+    // Offine-Text-Translate: a capitalised part of a hyphenated name.
+    let hyphenated = after
+        .strip_prefix('-')
+        .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_uppercase()))
+        || before
+            .strip_suffix('-')
+            .is_some_and(|b| b.ends_with(|c: char| c.is_ascii_alphabetic()));
+    if hyphenated {
+        return true;
+    }
+    // The first word of a sentence is capitalised anyway: only that one is judged.
+    let lead = before.trim_end_matches([' ', '"', '\'', '(', '*', '`', '“']);
+    let sentence_start = lead.is_empty() || lead.ends_with(['.', '!', '?', ':']);
+    !sentence_start || {
+        // … unless the next word is capitalised too (Big Sur at the start of a line).
+        after
+            .strip_prefix(' ')
+            .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_uppercase()))
+    }
+}
+
+/// `fix` is `word` with two neighbouring letters swapped (case aside).
+fn is_transposition(word: &str, fix: &str) -> bool {
+    let (a, b) = (word.as_bytes(), fix.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len())
+        .filter(|&i| !a[i].eq_ignore_ascii_case(&b[i]))
+        .collect();
+    diff.len() == 2
+        && diff[1] == diff[0] + 1
+        && a[diff[0]].eq_ignore_ascii_case(&b[diff[1]])
+        && a[diff[1]].eq_ignore_ascii_case(&b[diff[0]])
+}
+
+/// The word is in a link's text: a capitalised word there is part of the title of
+/// someone else's page or project, quoted as it is.
+fn in_link_text(prose: &Prose, at: usize) -> bool {
+    prose.links.iter().any(|(_, range)| range.contains(&at))
+}
+
+/// The word is part of the address its link points to (`[Canva](https://canva.com)`).
+fn in_own_link_url(prose: &Prose, at: usize, word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    prose
+        .links
+        .iter()
+        .any(|(url, range)| range.contains(&at) && url.to_ascii_lowercase().contains(&lower))
 }
 
 fn same_case(word: &str, fix: &str) -> String {
@@ -221,6 +312,37 @@ fn near_known(known: &[(String, String)], token: &str) -> Option<(String, bool, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_beyond_ascii_belong_to_the_word() {
+        let words: Vec<&str> = english_words("François Müller and teh café")
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(words, ["and", "teh"]);
+    }
+
+    #[test]
+    fn names_are_told_from_misspellings() {
+        let style = crate::check::SiteStyle::default();
+        let name = |text: &str, word: &str| {
+            let at = text.find(word).unwrap();
+            is_name(text, at..at + word.len(), word, &style)
+        };
+        assert!(name("用 Canva 做图", "Canva"));
+        assert!(name("Big Sur is out", "Big"));
+        assert!(name("designed by Wirth in", "Wirth"));
+        assert!(name("坎瓦（Canva）", "Canva"));
+        assert!(name("Offine-Text-Translate 是", "Offine"));
+        assert!(!name("Teh best way", "Teh"));
+        assert!(!name("It works. Teh end", "Teh"));
+        assert!(!name("this is teh way", "teh"));
+        assert!(!name("属性（attribue）与", "attribue"));
+        assert!(is_transposition("Depoly", "deploy"));
+        assert!(is_transposition("Andorid", "Android"));
+        assert!(!is_transposition("Canva", "Canvas"));
+        assert!(!is_transposition("Wirth", "With"));
+    }
 
     #[test]
     fn english_words_skip_identifiers_urls_and_acronyms() {

@@ -30,15 +30,29 @@ pub fn run(args: Args) -> ExitCode {
     };
     match wxpress::build::build(&opts) {
         Ok(report) => {
-            super::print_diagnostics_in(&root, &report.diagnostics);
+            print_condensed(&root, &report.diagnostics);
             println!("built {} posts into {}", report.posts, out.display());
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            super::print_diagnostics_in(&root, &diags);
+            print_condensed(&root, &diags);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("build failed: {errors} error(s); nothing was written");
             ExitCode::from(super::EXIT_INVALID)
         }
     }
+}
+
+/// A few diagnostics per rule and file, and the command that lists them all.
+fn print_condensed(root: &std::path::Path, diags: &[wxpress::diagnostic::Diagnostic]) {
+    use std::io::IsTerminal;
+    use wxpress::check::report;
+    if diags.is_empty() {
+        return;
+    }
+    let color = super::use_color(std::io::stderr().is_terminal());
+    eprint!(
+        "{}",
+        report::human_condensed(root, diags, color, report::PER_GROUP)
+    );
 }

@@ -33,6 +33,10 @@ pub struct Args {
     /// never touching front matter or code, and list what changed
     #[arg(long)]
     fix: bool,
+    /// Instead of every diagnostic: counts per rule and severity, and the files with
+    /// the most
+    #[arg(long)]
+    summary: bool,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -71,7 +75,11 @@ pub fn run(args: Args) -> ExitCode {
 
 fn print(args: &Args, diags: &[Diagnostic]) -> ExitCode {
     let color = super::use_color(std::io::stdout().is_terminal());
-    let text = report::render(args.format, &args.root, diags, color);
+    let text = if args.summary {
+        report::summary(diags, 10)
+    } else {
+        report::render(args.format, &args.root, diags, color)
+    };
     print!("{text}");
     if diagnostic::has_errors(diags) {
         ExitCode::from(super::EXIT_INVALID)

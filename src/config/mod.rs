@@ -90,6 +90,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "comments",
     "position",
     "check",
+    "ad",
 ];
 
 /// Front-matter keys other tools write that mean one of ours (`key = "ours"`),
@@ -179,6 +180,25 @@ pub struct CheckConfig {
     pub words: WordsConfig,
     /// Site-specific typo pairs: wrong = "right".
     pub typos: BTreeMap<String, String>,
+    /// Whether Chinese and numbers (2019年, 3月, 29%) are spaced: the site's own
+    /// majority (`auto`), always, or never required.
+    pub space_digits: SpaceDigits,
+    /// The site's own brand and product names: an absolute term next to one is an
+    /// advertising claim (an error), not ordinary prose.
+    pub brands: Vec<String>,
+}
+
+/// `[check] space_digits`: the house style for a space between Chinese and numbers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpaceDigits {
+    /// Follow the majority of the site's own posts (measured once per build).
+    #[default]
+    Auto,
+    /// Always a space: `2019 年`.
+    Always,
+    /// Never required: `2019年` and `2019 年` both pass.
+    Never,
 }
 
 impl Default for CheckConfig {
@@ -191,6 +211,8 @@ impl Default for CheckConfig {
             rules: BTreeMap::new(),
             words: WordsConfig::default(),
             typos: BTreeMap::new(),
+            space_digits: SpaceDigits::Auto,
+            brands: Vec::new(),
         }
     }
 }

@@ -9,10 +9,11 @@ use std::path::Path;
 /// Entries of `[check.words]`, `[check] known` and `[check.typos]` over
 /// [`WORD_MAX_CHARS`], each at the place it is written.
 fn word_list_errors(check: &CheckConfig, text: &str, index: &LineIndex) -> Vec<Diagnostic> {
-    let lists: [(&str, Vec<&String>); 4] = [
+    let lists: [(&str, Vec<&String>); 5] = [
         ("[check.words] banned", check.words.banned.iter().collect()),
         ("[check.words] allow", check.words.allow.iter().collect()),
         ("[check] known", check.known.iter().collect()),
+        ("[check] brands", check.brands.iter().collect()),
         (
             "[check.typos]",
             check.typos.iter().flat_map(|(k, v)| [k, v]).collect(),

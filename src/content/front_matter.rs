@@ -82,6 +82,8 @@ pub struct RawFrontMatter {
     pub comments: Option<bool>,
     pub position: Option<u32>,
     pub check: Option<CheckOverride>,
+    /// An advertisement: the strict advertising-law word list applies.
+    pub ad: Option<bool>,
     /// The front matter did not parse (a syntax error): nothing in it was read.
     #[serde(skip)]
     pub unreadable: bool,

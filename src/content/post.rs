@@ -42,6 +42,8 @@ pub struct PostMeta {
     pub position: Option<u32>,
     /// Rule ids this post turns off for itself.
     pub check_off: Vec<String>,
+    /// `ad = true`: an advertisement, checked against the strict advertising list.
+    pub ad: bool,
 }
 
 impl Post {
@@ -329,6 +331,7 @@ fn validate(
     meta.draft = raw.draft.unwrap_or(false);
     meta.comments = raw.comments.unwrap_or(true);
     meta.check_off = raw.check.map(|c| c.off).unwrap_or_default();
+    meta.ad = raw.ad.unwrap_or(false);
 
     if let Some(url) = raw.source_url {
         if url.starts_with("https://") || url.starts_with("http://") {

@@ -72,7 +72,7 @@ impl TestSite {
         let site = self.site();
         let path = self.root().join("content/notes").join(name);
         let post = wxpress::content::load_post(self.root(), &site.config, &path).unwrap();
-        wxpress::check::check_post_findings(&site.checker, &post, None)
+        wxpress::check::check_post_findings(&site.checker, &site.style(), &post, None)
     }
 
     /// Runs the wxpress binary in the site folder.
