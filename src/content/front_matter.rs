@@ -308,7 +308,10 @@ pub fn parse(
             "comments" => read(value.get().map(|v| raw.comments = Some(v))),
             "position" => read(value.get().map(|v| raw.position = Some(v))),
             "check" => read(value.get().map(|v| raw.check = Some(v))),
-            _ => unreachable!("every front-matter key is read above"),
+            "ad" => read(value.get().map(|v| raw.ad = Some(v))),
+            // Every name in KEYS has an arm above (the test
+            // `every_key_has_a_reader` proves it); never panic on a writer's file.
+            _ => {}
         }
     }
     crate::diagnostic::sort(&mut errors);
@@ -339,6 +342,42 @@ fn add_field_help(d: Diagnostic) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_has_a_reader() {
+        // A key of KEYS without its arm in `parse` would be accepted and dropped.
+        let values = [
+            ("title", "\"t\""),
+            ("summary", "\"s\""),
+            ("cover", "\"c.png\""),
+            ("column", "\"tech\""),
+            ("schedule", "\"2026-12-01T12:00:00+08:00\""),
+            ("author", "\"a\""),
+            ("draft", "true"),
+            ("source_url", "\"https://example.com\""),
+            ("comments", "true"),
+            ("position", "1"),
+            ("check", "{ off = [\"typo\"] }"),
+            ("ad", "true"),
+        ];
+        assert_eq!(
+            values.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            KEYS,
+            "a new front-matter key: add it here with a value"
+        );
+        let front: String = values.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+        let text = format!("+++\n{front}+++\nbody\n");
+        let s = split(&text).unwrap();
+        let (raw, errors) = parse("p.md", &text, &s, &Default::default());
+        assert!(errors.is_empty(), "{errors:?}");
+        let debug = format!("{raw:?}");
+        for (key, _) in values {
+            assert!(
+                !debug.contains(&format!("{key}: None")),
+                "{key} was not read: {debug}"
+            );
+        }
+    }
 
     #[test]
     fn splits_toml_and_yaml() {
