@@ -4,6 +4,7 @@
 mod cjk;
 pub mod highlight;
 pub mod inline;
+pub mod leaf;
 pub mod markdown;
 pub mod nesting;
 pub mod theme;
@@ -163,6 +164,10 @@ pub fn render_post(
             )
             .with_suggestion("check the theme's style.css for syntax errors")]
         })?;
+
+    // Every text run in its own leaf span, as WeChat's editor writes it; else the
+    // editor's line-height check counts each bold or link as another line.
+    let html = leaf::wrap(&html);
 
     if crate::diagnostic::has_errors(&diags) {
         return Err(diags);
