@@ -32,6 +32,7 @@ pub enum Rule {
     ScheduleQuota,
     ScheduleSlot,
     SchedulePast,
+    EmphasisUnparsed,
 }
 
 /// Who reports a rule: the checker itself, or an earlier stage (loading the post or
@@ -89,6 +90,12 @@ pub const RULES: &[RuleInfo] = &[
     info(Rule::ScheduleQuota, "schedule-quota", Error),
     info(Rule::ScheduleSlot, "schedule-slot", Warning),
     info(Rule::SchedulePast, "schedule-past", Warning),
+    RuleInfo {
+        rule: Rule::EmphasisUnparsed,
+        id: "emphasis-unparsed",
+        default: Error,
+        source: Source::Renderer,
+    },
 ];
 
 const fn info(rule: Rule, id: &'static str, default: Severity) -> RuleInfo {

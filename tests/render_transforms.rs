@@ -75,3 +75,16 @@ fn quotes_headings_and_breaks() {
     let b = body("## 小标题\n\n> 引用第一行\n> 第二行\n\n---\n\n行尾两个空格  \n换行，~~删除~~。<!-- wxpress-ignore typo -->\n");
     insta::assert_snapshot!(pretty(&b.html));
 }
+
+#[test]
+fn emphasis_fix_never_touches_fenced_code() {
+    let b = body("这是**“引号”**后面。\n\n```\n\"**不是加粗**\" 和 “**引号**”后\n```\n");
+    assert!(b.html.contains("<strong>“引号”</strong>后面"), "{}", b.html);
+    assert!(
+        b.html
+            .contains("<code>&quot;**不是加粗**&quot; 和 “**引号**”后</code>"),
+        "{}",
+        b.html
+    );
+    assert!(!b.html.contains('\u{2005}'), "{}", b.html);
+}

@@ -47,6 +47,9 @@ pub struct Body {
     pub raw_html: bool,
     pub references: Vec<Reference>,
     pub footnotes: Vec<Footnote>,
+    /// Byte offsets in the body of `**` or `~~` left as text in prose: emphasis
+    /// the parser could not pair (`emphasis-unparsed`).
+    pub unparsed_emphasis: Vec<usize>,
 }
 
 /// Renders the Markdown `body`. `resolve_image` receives each image's address as
@@ -68,6 +71,14 @@ pub fn render(
         }
         deep
     })?;
+    let to_original = |at: usize| match &fixed {
+        Some(f) => original_range(f, at..at).start,
+        None => at,
+    };
+    let unparsed_emphasis = unparsed_emphasis(source, &events)
+        .into_iter()
+        .map(to_original)
+        .collect();
     let mut w = Writer::default();
     w.run(&events, &mut |src, range| {
         // Ranges refer to `source`; map them back when the CJK fix inserted markers.
@@ -95,7 +106,53 @@ pub fn render(
         raw_html: w.raw_html,
         references: w.references,
         footnotes,
+        unparsed_emphasis,
     })
+}
+
+/// Where `**` or `~~` is still text in prose after parsing (never in code, whose
+/// text the parser gives apart, nor an escaped `\*\*`, which reads differently in
+/// the source).
+fn unparsed_emphasis(source: &str, events: &[(Event, Range<usize>)]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut in_code = false;
+    // The parser gives each unpaired `*` as a text event of its own: join adjacent ones.
+    let mut text = String::new();
+    let mut span: Option<Range<usize>> = None;
+    let mut flush = |text: &mut String, span: &mut Option<Range<usize>>| {
+        if let Some(range) = span.take() {
+            let written = &source[range.clone()];
+            for mark in ["**", "~~"] {
+                if let (Some(at), true) = (written.find(mark), text.contains(mark)) {
+                    found.push(range.start + at);
+                }
+            }
+        }
+        text.clear();
+    };
+    for (event, range) in events {
+        match event {
+            Event::Text(t) if !in_code => {
+                match &mut span {
+                    Some(s) if s.end == range.start => s.end = range.end,
+                    _ => {
+                        flush(&mut text, &mut span);
+                        span = Some(range.clone());
+                    }
+                }
+                text.push_str(t);
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        flush(&mut text, &mut span);
+    }
+    flush(&mut text, &mut span);
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// Byte range in the original text for a range in the marker-fixed text.
@@ -218,17 +275,18 @@ impl Writer {
                 Event::End(tag) => self.end(*tag),
                 Event::Text(t) => {
                     if !self.links.is_empty() {
-                        self.link_text.push_str(t);
+                        self.link_text.push_str(&t.replace(cjk::MARKER, ""));
                     }
                     escape_into(&mut self.out, &t.replace(cjk::MARKER, ""));
                 }
                 Event::Code(t) => {
-                    // A <span>, not <code>: the browser's monospace font for <code> has
-                    // other metrics, and its glyph box reads as an overlapping line to
-                    // WeChat's structure check. Themes may not set font-family to fix it.
-                    self.out.push_str("<span class=\"inline-code\">");
+                    // <code>: WeChat's checks read `**` in it as code, not as failed
+                    // emphasis. Its taller monospace box no longer reads as an
+                    // overlapping line: with leaf spans its block has no direct text
+                    // and is not measured.
+                    self.out.push_str("<code class=\"inline-code\">");
                     escape_into(&mut self.out, t);
-                    self.out.push_str("</span>");
+                    self.out.push_str("</code>");
                 }
                 Event::Html(h) | Event::InlineHtml(h) => {
                     // Comments carry directives like `wxpress-ignore`; readers never see them.

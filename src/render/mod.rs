@@ -93,6 +93,20 @@ pub fn render_post(
         )]
     })?;
 
+    for &at in &body.unparsed_emphasis {
+        diags.push(
+            Diagnostic::error(
+                &post.source,
+                index.pos(post.body_offset + at),
+                "emphasis-unparsed",
+                "`**` or `~~` is left as text: this emphasis has no partner it can pair with",
+            )
+            .with_suggestion(
+                "close it (`**重点**`), or write a literal asterisk or tilde as `\\*` or `\\~`",
+            ),
+        );
+    }
+
     let column = post
         .meta
         .column
