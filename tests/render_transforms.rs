@@ -88,3 +88,18 @@ fn emphasis_fix_never_touches_fenced_code() {
     );
     assert!(!b.html.contains('\u{2005}'), "{}", b.html);
 }
+
+#[test]
+fn quotes_keep_their_lines_and_nest() {
+    let b = body("> 第一行\n> 第二行\n> 第三行\n>\n> 第二段\n>\n> > 嵌套一\n> > 嵌套二\n");
+    insta::assert_snapshot!(pretty(&b.html));
+}
+
+#[test]
+fn gfm_alerts_become_callouts_with_titles() {
+    let b = body(
+        "> [!NOTE]\n> 说明的**内容**\n> 第二行\n\n> [!TIP]\n> 提示\n\n> [!IMPORTANT]\n> 重要\n\n> [!WARNING]\n> 警告\n\n> [!CAUTION]\n> 小心\n",
+    );
+    assert!(!b.html.contains("[!"), "{}", b.html);
+    insta::assert_snapshot!(pretty(&b.html));
+}

@@ -5,7 +5,9 @@
 
 use super::cjk;
 use super::highlight;
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -16,6 +18,8 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        // GFM alerts: `> [!NOTE]` … become `BlockQuote(Some(kind))`.
+        | Options::ENABLE_GFM
 }
 
 /// A numbered external link, listed at the end of the article.
@@ -203,6 +207,12 @@ struct Writer {
     /// The main output while a footnote definition is being written.
     saved_out: Option<String>,
     raw_html: bool,
+    /// Where each open block element starts in `out`, innermost last.
+    blocks: Vec<usize>,
+    /// Where the block element closed last starts in `out`.
+    last_closed: Option<usize>,
+    /// Open quotes and callouts: where each starts in `out`, and whether it is a callout.
+    quotes: Vec<(usize, bool)>,
 }
 
 impl Writer {
@@ -237,6 +247,7 @@ impl Writer {
                         code.push_str(t);
                         i += 1;
                     }
+                    self.last_closed = Some(self.out.len());
                     self.out
                         .push_str("<section class=\"code-block\"><pre class=\"code\"><code>");
                     highlight::code_html(&mut self.out, &code, lang);
@@ -295,6 +306,11 @@ impl Writer {
                         self.out.push_str(h);
                     }
                 }
+                Event::SoftBreak if !self.quotes.is_empty() => {
+                    // Each line of a quote is a line of its own: WeChat's editor
+                    // would merge them into one.
+                    self.out.push_str("<br>");
+                }
                 Event::SoftBreak => {
                     // Chinese lines wrapped in the source join without a space.
                     let before = self.out.chars().next_back();
@@ -327,12 +343,33 @@ impl Writer {
     }
 
     fn start(&mut self, tag: &Tag) {
+        if matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::Table(_)
+                | Tag::Heading { .. }
+        ) {
+            self.blocks.push(self.out.len());
+        }
         match tag {
             Tag::Paragraph => self.out.push_str("<p>"),
             Tag::Heading { level, .. } => {
                 let _ = write!(self.out, "<{}>", heading(*level));
             }
-            Tag::BlockQuote(_) => self.out.push_str("<blockquote>"),
+            Tag::BlockQuote(None) => {
+                self.quotes.push((self.out.len(), false));
+                self.out.push_str("<blockquote>");
+            }
+            Tag::BlockQuote(Some(kind)) => {
+                self.quotes.push((self.out.len(), true));
+                let (class, title) = callout(*kind);
+                let _ = write!(
+                    self.out,
+                    "<section class=\"callout callout-{class}\"><p class=\"callout-title\">{title}</p>"
+                );
+            }
             Tag::List(start) => {
                 let depth = self.lists.len() + 1;
                 self.lists.push(ListState {
@@ -393,12 +430,28 @@ impl Writer {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        if let TagEnd::BlockQuote(_) = tag {
+            self.mark_last_child();
+        }
+        if matches!(
+            tag,
+            TagEnd::Paragraph
+                | TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Table
+                | TagEnd::Heading(_)
+        ) {
+            self.last_closed = self.blocks.pop();
+        }
         match tag {
             TagEnd::Paragraph => self.out.push_str("</p>"),
             TagEnd::Heading(level) => {
                 let _ = write!(self.out, "</{}>", heading(level));
             }
-            TagEnd::BlockQuote(_) => self.out.push_str("</blockquote>"),
+            TagEnd::BlockQuote(_) => match self.quotes.pop() {
+                Some((_, true)) => self.out.push_str("</section>"),
+                _ => self.out.push_str("</blockquote>"),
+            },
             TagEnd::List(_) => {
                 self.lists.pop();
                 self.out.push_str("</section>");
@@ -439,6 +492,27 @@ impl Writer {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Inside a quote or callout, the last child gets the class `quote-last` (no
+    /// bottom margin), so the box's padding alone closes it.
+    fn mark_last_child(&mut self) {
+        let (Some(&(quote_start, _)), Some(at)) = (self.quotes.last(), self.last_closed) else {
+            return;
+        };
+        if at <= quote_start || !self.out.is_char_boundary(at) || !self.out[at..].starts_with('<') {
+            return;
+        }
+        let tag = &self.out[at..];
+        let name_end = tag[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(tag.len(), |e| e + 1);
+        if tag[name_end..].starts_with(" class=\"") {
+            let insert = at + name_end + " class=\"".len();
+            self.out.insert_str(insert, "quote-last ");
+        } else {
+            self.out.insert_str(at + name_end, " class=\"quote-last\"");
         }
     }
 
@@ -485,6 +559,17 @@ pub fn is_wechat_article(url: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
     rest.is_some_and(|r| r == "mp.weixin.qq.com" || r.starts_with("mp.weixin.qq.com/"))
+}
+
+/// A GFM alert's class suffix and title.
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "说明"),
+        BlockQuoteKind::Tip => ("tip", "提示"),
+        BlockQuoteKind::Important => ("important", "重要"),
+        BlockQuoteKind::Warning => ("warning", "警告"),
+        BlockQuoteKind::Caution => ("caution", "注意"),
+    }
 }
 
 fn heading(level: HeadingLevel) -> &'static str {
