@@ -33,6 +33,7 @@ pub enum Rule {
     ScheduleSlot,
     SchedulePast,
     EmphasisUnparsed,
+    RawHtml,
 }
 
 /// Who reports a rule: the checker itself, or an earlier stage (loading the post or
@@ -94,6 +95,12 @@ pub const RULES: &[RuleInfo] = &[
         rule: Rule::EmphasisUnparsed,
         id: "emphasis-unparsed",
         default: Error,
+        source: Source::Renderer,
+    },
+    RuleInfo {
+        rule: Rule::RawHtml,
+        id: "raw-html",
+        default: Warning,
         source: Source::Renderer,
     },
 ];

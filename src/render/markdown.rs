@@ -54,6 +54,9 @@ pub struct Body {
     /// Byte offsets in the body of `**` or `~~` left as text in prose: emphasis
     /// the parser could not pair (`emphasis-unparsed`).
     pub unparsed_emphasis: Vec<usize>,
+    /// The writer's raw HTML, fragment by fragment, with its byte offset in the body
+    /// (comments left out: they carry directives and are never written).
+    pub raw_fragments: Vec<(usize, String)>,
 }
 
 /// Renders the Markdown `body`. `resolve_image` receives each image's address as
@@ -83,6 +86,15 @@ pub fn render(
         .into_iter()
         .map(to_original)
         .collect();
+    let raw_fragments = events
+        .iter()
+        .filter_map(|(event, range)| match event {
+            Event::Html(h) | Event::InlineHtml(h) if !h.trim_start().starts_with("<!--") => {
+                Some((to_original(range.start), h.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
     let mut w = Writer::default();
     w.run(&events, &mut |src, range| {
         // Ranges refer to `source`; map them back when the CJK fix inserted markers.
@@ -111,6 +123,7 @@ pub fn render(
         references: w.references,
         footnotes,
         unparsed_emphasis,
+        raw_fragments,
     })
 }
 

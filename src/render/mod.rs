@@ -7,6 +7,7 @@ pub mod inline;
 pub mod leaf;
 pub mod markdown;
 pub mod nesting;
+pub mod sanitize;
 pub mod theme;
 
 pub use markdown::{Footnote, Reference};
@@ -75,7 +76,7 @@ pub fn render_post(
     let mut images: Vec<Asset> = Vec::new();
     let mut names: HashMap<PathBuf, String> = HashMap::new();
     let index = LineIndex::new(&post.text);
-    let body = markdown::render(post.body(), &mut |src, range| {
+    let mut body = markdown::render(post.body(), &mut |src, range| {
         let pos = index.pos(post.body_offset + range.start);
         resolve_image(ctx.root, post, src, &mut images, &mut names, |d| {
             diags.push(d.with_pos(&post.source, pos))
@@ -93,6 +94,30 @@ pub fn render_post(
         )]
     })?;
 
+    if body.raw_html {
+        // The writer's HTML, made WeChat-safe; each change is reported where it was written.
+        for (at, fragment) in &body.raw_fragments {
+            let pos = index.pos(post.body_offset + at);
+            for problem in sanitize::problems(fragment) {
+                diags.push(
+                    Diagnostic::new(
+                        &post.source,
+                        pos,
+                        "raw-html",
+                        crate::diagnostic::Severity::Warning,
+                        format!("raw HTML changed for WeChat: {problem}"),
+                    )
+                    .with_suggestion(
+                        "WeChat drops scripts, frames, forms and event handlers, and refuses these styles; remove them from the post",
+                    ),
+                );
+            }
+        }
+        body.html = sanitize::clean(&body.html);
+        for note in &mut body.footnotes {
+            note.html = sanitize::clean(&note.html);
+        }
+    }
     for &at in &body.unparsed_emphasis {
         diags.push(
             Diagnostic::error(
