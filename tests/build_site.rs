@@ -69,7 +69,7 @@ fn column_header_and_footer_partials_are_rendered() {
     site.build().unwrap();
     let html = site.read("public/a/article.html");
     assert!(
-        html.contains("<p style=\"margin:0 0 1.2em\"><span leaf=\"\">技术 · 测试文章</span></p>"),
+        html.contains("<p style=\"margin:0 0 1.2em;font-size:16px;line-height:28.8px\"><span leaf=\"\">技术 · 测试文章</span></p>"),
         "{html}"
     );
     assert!(html.contains("— 完 —"), "built-in footer: {html}");

@@ -66,14 +66,28 @@ fn example_articles_keep_only_inline_styles() {
             for decl in style.split(';') {
                 let (prop, value) = decl.split_once(':').unwrap_or((decl, ""));
                 if prop == "line-height" {
+                    // px: an older WeChat check reads `1.8em` with parseFloat, as 1.8 px.
                     assert!(
-                        value.ends_with("em") || value.ends_with("px"),
-                        "{slug}: unitless line-height {value}"
+                        value.ends_with("px"),
+                        "{slug}: line-height {value} not in px"
                     );
                 }
                 if prop == "width" || prop == "min-width" {
                     assert!(!value.ends_with("px"), "{slug}: fixed pixel width {decl}");
                 }
+            }
+        }
+        // Every block that holds text states its font size (and its line height in px).
+        for tag in ["<p", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<td", "<th"] {
+            for rest in html.split(tag).skip(1) {
+                let open = rest.split('>').next().unwrap();
+                if !(open.is_empty() || open.starts_with(' ')) {
+                    continue; // <pre, <thead …
+                }
+                assert!(
+                    open.contains("font-size:") && open.contains("line-height:"),
+                    "{slug}: {tag}{open}> without its own font-size and line-height"
+                );
             }
         }
         for img in html.split("<img ").skip(1) {
