@@ -301,7 +301,12 @@ impl Writer {
                     if !self.links.is_empty() {
                         self.link_text.push_str(&t.replace(cjk::MARKER, ""));
                     }
-                    escape_into(&mut self.out, &t.replace(cjk::MARKER, ""));
+                    let text = t.replace(cjk::MARKER, "");
+                    if self.links.is_empty() {
+                        write_prose(&mut self.out, &text);
+                    } else {
+                        escape_into(&mut self.out, &text);
+                    }
                 }
                 Event::Code(t) => {
                     // <code>: WeChat's checks read `**` in it as code, not as failed
@@ -604,6 +609,29 @@ pub fn is_cjk(c: char) -> bool {
         | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
 }
 
+/// Text with each web address in prose wrapped in `<span class="url">`, which the
+/// theme lets break anywhere: a long URL otherwise moves to a line of its own and
+/// leaves the justified line before it stretched.
+fn write_prose(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        escape_into(out, &rest[..at]);
+        let url = &rest[at..];
+        let end = url
+            .find(|c: char| c.is_whitespace() || !c.is_ascii())
+            .unwrap_or(url.len());
+        out.push_str("<span class=\"url\">");
+        escape_into(out, &url[..end]);
+        out.push_str("</span>");
+        rest = &url[end..];
+    }
+    escape_into(out, rest);
+}
+
 pub fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
@@ -633,6 +661,14 @@ mod tests {
         assert_eq!(
             html("第一行\n第二行\nand\nmore").html,
             "<p>第一行第二行 and more</p>"
+        );
+    }
+
+    #[test]
+    fn web_addresses_in_prose_may_break_anywhere() {
+        assert_eq!(
+            html("网址：https://example.com/a/b?q=1&r=2 后面，<https://e.example>").html,
+            "<p>网址：<span class=\"url\">https://example.com/a/b?q=1&amp;r=2</span> 后面，https://e.example<sup class=\"reference-ref\">[1]</sup></p>"
         );
     }
 
