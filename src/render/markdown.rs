@@ -226,6 +226,8 @@ struct Writer {
     last_closed: Option<usize>,
     /// Open quotes and callouts: where each starts in `out`, and whether it is a callout.
     quotes: Vec<(usize, bool)>,
+    /// An image was written inside the open link.
+    image_in_link: bool,
 }
 
 impl Writer {
@@ -293,6 +295,10 @@ impl Writer {
                         self.out.push_str("<span class=\"img-caption\">");
                         escape_into(&mut self.out, title);
                         self.out.push_str("</span>");
+                    }
+                    if !self.links.is_empty() {
+                        self.link_text.push_str(&alt.replace(cjk::MARKER, ""));
+                        self.image_in_link = true;
                     }
                 }
                 Event::Start(tag) => self.start(tag),
@@ -422,6 +428,7 @@ impl Writer {
             Tag::Strong => self.out.push_str("<strong>"),
             Tag::Strikethrough => self.out.push_str("<del>"),
             Tag::Link { dest_url, .. } => {
+                self.image_in_link = false;
                 let kind = self.link_kind(dest_url);
                 if let LinkKind::Clickable = kind {
                     self.out.push_str("<a href=\"");
@@ -492,7 +499,19 @@ impl Writer {
             TagEnd::Link => match self.links.pop() {
                 Some(LinkKind::Clickable) => self.out.push_str("</a>"),
                 Some(LinkKind::Reference(n)) => {
-                    let _ = write!(self.out, "<sup class=\"reference-ref\">[{n}]</sup>");
+                    let sup = format!("<sup class=\"reference-ref\">[{n}]</sup>");
+                    let image = std::mem::take(&mut self.image_in_link);
+                    if image && self.out.ends_with("</span>") {
+                        // A linked image with a caption: the number ends the caption.
+                        self.out.truncate(self.out.len() - "</span>".len());
+                        self.out.push_str(&sup);
+                        self.out.push_str("</span>");
+                    } else if image && self.out.ends_with('>') {
+                        // A linked image: its number is a caption line, not a stray line of text.
+                        let _ = write!(self.out, "<span class=\"img-caption\">{sup}</span>");
+                    } else {
+                        self.out.push_str(&sup);
+                    }
                     let reference = &mut self.references[n - 1];
                     let text = self.link_text.trim();
                     if reference.title.is_none() && !text.is_empty() && text != reference.url {
@@ -670,6 +689,17 @@ mod tests {
             html("网址：https://example.com/a/b?q=1&r=2 后面，<https://e.example>").html,
             "<p>网址：<span class=\"url\">https://example.com/a/b?q=1&amp;r=2</span> 后面，https://e.example<sup class=\"reference-ref\">[1]</sup></p>"
         );
+    }
+
+    #[test]
+    fn a_linked_image_puts_its_reference_number_in_a_caption() {
+        assert_eq!(
+            html("[![封面](a.png)](https://e.example)\n\n[![图](b.png \"图注\")](https://f.example)").html,
+            "<p><img src=\"cdn/a.png\" data-w=\"640\" alt=\"封面\"><span class=\"img-caption\"><sup class=\"reference-ref\">[1]</sup></span></p>\
+             <p><img src=\"cdn/b.png\" data-w=\"640\" alt=\"图\"><span class=\"img-caption\">图注<sup class=\"reference-ref\">[2]</sup></span></p>"
+        );
+        let b = html("[![封面](a.png)](https://e.example)");
+        assert_eq!(b.references[0].title.as_deref(), Some("封面"));
     }
 
     #[test]
