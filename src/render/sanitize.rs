@@ -234,6 +234,14 @@ fn url_allowed(url: &str) -> bool {
 pub fn clean_style(style: &str) -> (String, Vec<String>) {
     let mut kept: Vec<String> = Vec::new();
     let mut changes = Vec::new();
+    // A font size in px lets a unitless line height become px, as the theme writes it.
+    let font_px: Option<f64> = split_declarations(style).iter().rev().find_map(|d| {
+        let (prop, value) = d.split_once(':')?;
+        if !prop.trim().eq_ignore_ascii_case("font-size") {
+            return None;
+        }
+        value.trim().strip_suffix("px")?.trim().parse().ok()
+    });
     for decl in split_declarations(style) {
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
@@ -257,10 +265,14 @@ pub fn clean_style(style: &str) -> (String, Vec<String>) {
                 continue;
             }
             "line-height" if value.parse::<f64>().is_ok_and(|n| n > 0.0) => {
+                let with_unit = match (font_px, value.parse::<f64>()) {
+                    (Some(px), Ok(n)) => format!("{}px", (px * n * 100.0).round() / 100.0),
+                    _ => format!("{value}em"),
+                };
                 changes.push(format!(
-                    "unitless `line-height: {value}` written as `{value}em`"
+                    "unitless `line-height: {value}` written as `{with_unit}`"
                 ));
-                value.push_str("em");
+                value = with_unit;
             }
             _ => {}
         }
@@ -316,6 +328,10 @@ mod tests {
         assert_eq!(
             clean("<p style=\"font-family: 'A;B', serif; text-align: start; line-height: 1.5; color: red !important\">x</p>"),
             "<p style=\"line-height:1.5em;color:red\">x</p>"
+        );
+        assert_eq!(
+            clean("<p style=\"font-size:15px;line-height:1.75\">x</p>"),
+            "<p style=\"font-size:15px;line-height:26.25px\">x</p>"
         );
         assert_eq!(
             clean("<p style=\"text-align:END\">x</p><p style=\"text-align:center\">y</p>"),
