@@ -35,6 +35,8 @@ pub enum Rule {
     TitleHeading,
     ColumnFolder,
     SchedulePosition,
+    EmphasisUnparsed,
+    RawHtml,
 }
 
 /// Who reports a rule: the checker itself, or an earlier stage (loading the post or
@@ -97,6 +99,18 @@ pub const RULES: &[RuleInfo] = &[
     info(Rule::TitleHeading, "title-heading", Warning),
     info(Rule::ColumnFolder, "column-folder", Warning),
     info(Rule::SchedulePosition, "schedule-position", Error),
+    RuleInfo {
+        rule: Rule::EmphasisUnparsed,
+        id: "emphasis-unparsed",
+        default: Error,
+        source: Source::Renderer,
+    },
+    RuleInfo {
+        rule: Rule::RawHtml,
+        id: "raw-html",
+        default: Warning,
+        source: Source::Renderer,
+    },
 ];
 
 const fn info(rule: Rule, id: &'static str, default: Severity) -> RuleInfo {

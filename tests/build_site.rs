@@ -22,11 +22,11 @@ fn writes_article_page_images_and_manifest() {
         "{article}"
     );
     assert!(
-        article.contains("链接<sup style=\"color:#576b95;font-size:12px\">[1]</sup>"),
+        article.contains("链接</span><sup style=\"color:#576b95;font-size:12px\">[1]</sup>"),
         "{article}"
     );
     assert!(
-        article.contains("[1]</span> 链接：https://example.com</p>"),
+        article.contains("[1]</span><span leaf=\"\"> 链接：https://example.com</span></p>"),
         "{article}"
     );
     assert!(site.path("public/hello/flow.png").is_file());
@@ -69,7 +69,7 @@ fn column_header_and_footer_partials_are_rendered() {
     site.build().unwrap();
     let html = site.read("public/a/article.html");
     assert!(
-        html.contains("<p style=\"margin:0 0 1.2em\">技术 · 测试文章</p>"),
+        html.contains("<p style=\"margin:0 0 1.2em;font-size:16px;line-height:28.8px\"><span leaf=\"\">技术 · 测试文章</span></p>"),
         "{html}"
     );
     assert!(html.contains("— 完 —"), "built-in footer: {html}");
@@ -93,7 +93,10 @@ fn site_templates_override_the_theme_file_by_file() {
         html.starts_with("<section style=\"font-size:16px;"),
         "theme CSS still applies: {html}"
     );
-    assert!(html.contains("自定义：<p"), "site template wins: {html}");
+    assert!(
+        html.contains("<span leaf=\"\">自定义：</span><p"),
+        "site template wins: {html}"
+    );
     assert!(
         html.contains("主题页脚"),
         "theme partial wins over built-in: {html}"
@@ -110,7 +113,7 @@ fn theme_stylesheet_is_inlined_and_classes_removed() {
     site.post("a", "这是**重点**。");
     site.build().unwrap();
     let html = site.read("public/a/article.html");
-    assert_eq!(html, "<section style=\"color:#123456\"><p>这是<strong style=\"color:red\">重点</strong>。</p></section>");
+    assert_eq!(html, "<section style=\"color:#123456\"><p><span leaf=\"\">这是</span><strong style=\"color:red\">重点</strong><span leaf=\"\">。</span></p></section>");
 }
 
 #[test]

@@ -75,3 +75,31 @@ fn quotes_headings_and_breaks() {
     let b = body("## 小标题\n\n> 引用第一行\n> 第二行\n\n---\n\n行尾两个空格  \n换行，~~删除~~。<!-- wxpress-ignore typo -->\n");
     insta::assert_snapshot!(pretty(&b.html));
 }
+
+#[test]
+fn emphasis_fix_never_touches_fenced_code() {
+    let b = body("这是**“引号”**后面。\n\n```\n\"**不是加粗**\" 和 “**引号**”后\n```\n");
+    assert!(b.html.contains("<strong>“引号”</strong>后面"), "{}", b.html);
+    assert!(
+        b.html
+            .contains("<code>&quot;**不是加粗**&quot; 和 “**引号**”后</code>"),
+        "{}",
+        b.html
+    );
+    assert!(!b.html.contains('\u{2005}'), "{}", b.html);
+}
+
+#[test]
+fn quotes_keep_their_lines_and_nest() {
+    let b = body("> 第一行\n> 第二行\n> 第三行\n>\n> 第二段\n>\n> > 嵌套一\n> > 嵌套二\n");
+    insta::assert_snapshot!(pretty(&b.html));
+}
+
+#[test]
+fn gfm_alerts_become_callouts_with_titles() {
+    let b = body(
+        "> [!NOTE]\n> 说明的**内容**\n> 第二行\n\n> [!TIP]\n> 提示\n\n> [!IMPORTANT]\n> 重要\n\n> [!WARNING]\n> 警告\n\n> [!CAUTION]\n> 小心\n",
+    );
+    assert!(!b.html.contains("[!"), "{}", b.html);
+    insta::assert_snapshot!(pretty(&b.html));
+}

@@ -5,7 +5,9 @@
 
 use super::cjk;
 use super::highlight;
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -16,6 +18,8 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        // GFM alerts: `> [!NOTE]` … become `BlockQuote(Some(kind))`.
+        | Options::ENABLE_GFM
 }
 
 /// A numbered external link, listed at the end of the article.
@@ -47,6 +51,12 @@ pub struct Body {
     pub raw_html: bool,
     pub references: Vec<Reference>,
     pub footnotes: Vec<Footnote>,
+    /// Byte offsets in the body of `**` or `~~` left as text in prose: emphasis
+    /// the parser could not pair (`emphasis-unparsed`).
+    pub unparsed_emphasis: Vec<usize>,
+    /// The writer's raw HTML, fragment by fragment, with its byte offset in the body
+    /// (comments left out: they carry directives and are never written).
+    pub raw_fragments: Vec<(usize, String)>,
 }
 
 /// Renders the Markdown `body`. `resolve_image` receives each image's address as
@@ -68,6 +78,23 @@ pub fn render(
         }
         deep
     })?;
+    let to_original = |at: usize| match &fixed {
+        Some(f) => original_range(f, at..at).start,
+        None => at,
+    };
+    let unparsed_emphasis = unparsed_emphasis(source, &events)
+        .into_iter()
+        .map(to_original)
+        .collect();
+    let raw_fragments = events
+        .iter()
+        .filter_map(|(event, range)| match event {
+            Event::Html(h) | Event::InlineHtml(h) if !h.trim_start().starts_with("<!--") => {
+                Some((to_original(range.start), h.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
     let mut w = Writer::default();
     w.run(&events, &mut |src, range| {
         // Ranges refer to `source`; map them back when the CJK fix inserted markers.
@@ -95,7 +122,54 @@ pub fn render(
         raw_html: w.raw_html,
         references: w.references,
         footnotes,
+        unparsed_emphasis,
+        raw_fragments,
     })
+}
+
+/// Where `**` or `~~` is still text in prose after parsing (never in code, whose
+/// text the parser gives apart, nor an escaped `\*\*`, which reads differently in
+/// the source).
+fn unparsed_emphasis(source: &str, events: &[(Event, Range<usize>)]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut in_code = false;
+    // The parser gives each unpaired `*` as a text event of its own: join adjacent ones.
+    let mut text = String::new();
+    let mut span: Option<Range<usize>> = None;
+    let mut flush = |text: &mut String, span: &mut Option<Range<usize>>| {
+        if let Some(range) = span.take() {
+            let written = &source[range.clone()];
+            for mark in ["**", "~~"] {
+                if let (Some(at), true) = (written.find(mark), text.contains(mark)) {
+                    found.push(range.start + at);
+                }
+            }
+        }
+        text.clear();
+    };
+    for (event, range) in events {
+        match event {
+            Event::Text(t) if !in_code => {
+                match &mut span {
+                    Some(s) if s.end == range.start => s.end = range.end,
+                    _ => {
+                        flush(&mut text, &mut span);
+                        span = Some(range.clone());
+                    }
+                }
+                text.push_str(t);
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        flush(&mut text, &mut span);
+    }
+    flush(&mut text, &mut span);
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// Byte range in the original text for a range in the marker-fixed text.
@@ -146,6 +220,14 @@ struct Writer {
     /// The main output while a footnote definition is being written.
     saved_out: Option<String>,
     raw_html: bool,
+    /// Where each open block element starts in `out`, innermost last.
+    blocks: Vec<usize>,
+    /// Where the block element closed last starts in `out`.
+    last_closed: Option<usize>,
+    /// Open quotes and callouts: where each starts in `out`, and whether it is a callout.
+    quotes: Vec<(usize, bool)>,
+    /// An image was written inside the open link.
+    image_in_link: bool,
 }
 
 impl Writer {
@@ -180,6 +262,7 @@ impl Writer {
                         code.push_str(t);
                         i += 1;
                     }
+                    self.last_closed = Some(self.out.len());
                     self.out
                         .push_str("<section class=\"code-block\"><pre class=\"code\"><code>");
                     highlight::code_html(&mut self.out, &code, lang);
@@ -213,22 +296,32 @@ impl Writer {
                         escape_into(&mut self.out, title);
                         self.out.push_str("</span>");
                     }
+                    if !self.links.is_empty() {
+                        self.link_text.push_str(&alt.replace(cjk::MARKER, ""));
+                        self.image_in_link = true;
+                    }
                 }
                 Event::Start(tag) => self.start(tag),
                 Event::End(tag) => self.end(*tag),
                 Event::Text(t) => {
                     if !self.links.is_empty() {
-                        self.link_text.push_str(t);
+                        self.link_text.push_str(&t.replace(cjk::MARKER, ""));
                     }
-                    escape_into(&mut self.out, &t.replace(cjk::MARKER, ""));
+                    let text = t.replace(cjk::MARKER, "");
+                    if self.links.is_empty() {
+                        write_prose(&mut self.out, &text);
+                    } else {
+                        escape_into(&mut self.out, &text);
+                    }
                 }
                 Event::Code(t) => {
-                    // A <span>, not <code>: the browser's monospace font for <code> has
-                    // other metrics, and its glyph box reads as an overlapping line to
-                    // WeChat's structure check. Themes may not set font-family to fix it.
-                    self.out.push_str("<span class=\"inline-code\">");
+                    // <code>: WeChat's checks read `**` in it as code, not as failed
+                    // emphasis. Its taller monospace box no longer reads as an
+                    // overlapping line: with leaf spans its block has no direct text
+                    // and is not measured.
+                    self.out.push_str("<code class=\"inline-code\">");
                     escape_into(&mut self.out, t);
-                    self.out.push_str("</span>");
+                    self.out.push_str("</code>");
                 }
                 Event::Html(h) | Event::InlineHtml(h) => {
                     // Comments carry directives like `wxpress-ignore`; readers never see them.
@@ -236,6 +329,11 @@ impl Writer {
                         self.raw_html = true;
                         self.out.push_str(h);
                     }
+                }
+                Event::SoftBreak if !self.quotes.is_empty() => {
+                    // Each line of a quote is a line of its own: WeChat's editor
+                    // would merge them into one.
+                    self.out.push_str("<br>");
                 }
                 Event::SoftBreak => {
                     // Chinese lines wrapped in the source join without a space.
@@ -269,12 +367,33 @@ impl Writer {
     }
 
     fn start(&mut self, tag: &Tag) {
+        if matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::Table(_)
+                | Tag::Heading { .. }
+        ) {
+            self.blocks.push(self.out.len());
+        }
         match tag {
             Tag::Paragraph => self.out.push_str("<p>"),
             Tag::Heading { level, .. } => {
                 let _ = write!(self.out, "<{}>", heading(*level));
             }
-            Tag::BlockQuote(_) => self.out.push_str("<blockquote>"),
+            Tag::BlockQuote(None) => {
+                self.quotes.push((self.out.len(), false));
+                self.out.push_str("<blockquote>");
+            }
+            Tag::BlockQuote(Some(kind)) => {
+                self.quotes.push((self.out.len(), true));
+                let (class, title) = callout(*kind);
+                let _ = write!(
+                    self.out,
+                    "<section class=\"callout callout-{class}\"><p class=\"callout-title\">{title}</p>"
+                );
+            }
             Tag::List(start) => {
                 let depth = self.lists.len() + 1;
                 self.lists.push(ListState {
@@ -309,6 +428,7 @@ impl Writer {
             Tag::Strong => self.out.push_str("<strong>"),
             Tag::Strikethrough => self.out.push_str("<del>"),
             Tag::Link { dest_url, .. } => {
+                self.image_in_link = false;
                 let kind = self.link_kind(dest_url);
                 if let LinkKind::Clickable = kind {
                     self.out.push_str("<a href=\"");
@@ -335,12 +455,28 @@ impl Writer {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        if let TagEnd::BlockQuote(_) = tag {
+            self.mark_last_child();
+        }
+        if matches!(
+            tag,
+            TagEnd::Paragraph
+                | TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Table
+                | TagEnd::Heading(_)
+        ) {
+            self.last_closed = self.blocks.pop();
+        }
         match tag {
             TagEnd::Paragraph => self.out.push_str("</p>"),
             TagEnd::Heading(level) => {
                 let _ = write!(self.out, "</{}>", heading(level));
             }
-            TagEnd::BlockQuote(_) => self.out.push_str("</blockquote>"),
+            TagEnd::BlockQuote(_) => match self.quotes.pop() {
+                Some((_, true)) => self.out.push_str("</section>"),
+                _ => self.out.push_str("</blockquote>"),
+            },
             TagEnd::List(_) => {
                 self.lists.pop();
                 self.out.push_str("</section>");
@@ -363,7 +499,19 @@ impl Writer {
             TagEnd::Link => match self.links.pop() {
                 Some(LinkKind::Clickable) => self.out.push_str("</a>"),
                 Some(LinkKind::Reference(n)) => {
-                    let _ = write!(self.out, "<sup class=\"reference-ref\">[{n}]</sup>");
+                    let sup = format!("<sup class=\"reference-ref\">[{n}]</sup>");
+                    let image = std::mem::take(&mut self.image_in_link);
+                    if image && self.out.ends_with("</span>") {
+                        // A linked image with a caption: the number ends the caption.
+                        self.out.truncate(self.out.len() - "</span>".len());
+                        self.out.push_str(&sup);
+                        self.out.push_str("</span>");
+                    } else if image && self.out.ends_with('>') {
+                        // A linked image: its number is a caption line, not a stray line of text.
+                        let _ = write!(self.out, "<span class=\"img-caption\">{sup}</span>");
+                    } else {
+                        self.out.push_str(&sup);
+                    }
                     let reference = &mut self.references[n - 1];
                     let text = self.link_text.trim();
                     if reference.title.is_none() && !text.is_empty() && text != reference.url {
@@ -381,6 +529,27 @@ impl Writer {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Inside a quote or callout, the last child gets the class `quote-last` (no
+    /// bottom margin), so the box's padding alone closes it.
+    fn mark_last_child(&mut self) {
+        let (Some(&(quote_start, _)), Some(at)) = (self.quotes.last(), self.last_closed) else {
+            return;
+        };
+        if at <= quote_start || !self.out.is_char_boundary(at) || !self.out[at..].starts_with('<') {
+            return;
+        }
+        let tag = &self.out[at..];
+        let name_end = tag[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(tag.len(), |e| e + 1);
+        if tag[name_end..].starts_with(" class=\"") {
+            let insert = at + name_end + " class=\"".len();
+            self.out.insert_str(insert, "quote-last ");
+        } else {
+            self.out.insert_str(at + name_end, " class=\"quote-last\"");
         }
     }
 
@@ -429,6 +598,17 @@ pub fn is_wechat_article(url: &str) -> bool {
     rest.is_some_and(|r| r == "mp.weixin.qq.com" || r.starts_with("mp.weixin.qq.com/"))
 }
 
+/// A GFM alert's class suffix and title.
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "说明"),
+        BlockQuoteKind::Tip => ("tip", "提示"),
+        BlockQuoteKind::Important => ("important", "重要"),
+        BlockQuoteKind::Warning => ("warning", "警告"),
+        BlockQuoteKind::Caution => ("caution", "注意"),
+    }
+}
+
 fn heading(level: HeadingLevel) -> &'static str {
     match level {
         HeadingLevel::H1 => "h1",
@@ -446,6 +626,29 @@ pub fn is_cjk(c: char) -> bool {
         0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31BF
         | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
         | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+/// Text with each web address in prose wrapped in `<span class="url">`, which the
+/// theme lets break anywhere: a long URL otherwise moves to a line of its own and
+/// leaves the justified line before it stretched.
+fn write_prose(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        escape_into(out, &rest[..at]);
+        let url = &rest[at..];
+        let end = url
+            .find(|c: char| c.is_whitespace() || !c.is_ascii())
+            .unwrap_or(url.len());
+        out.push_str("<span class=\"url\">");
+        escape_into(out, &url[..end]);
+        out.push_str("</span>");
+        rest = &url[end..];
+    }
+    escape_into(out, rest);
 }
 
 pub fn escape_into(out: &mut String, text: &str) {
@@ -478,6 +681,25 @@ mod tests {
             html("第一行\n第二行\nand\nmore").html,
             "<p>第一行第二行 and more</p>"
         );
+    }
+
+    #[test]
+    fn web_addresses_in_prose_may_break_anywhere() {
+        assert_eq!(
+            html("网址：https://example.com/a/b?q=1&r=2 后面，<https://e.example>").html,
+            "<p>网址：<span class=\"url\">https://example.com/a/b?q=1&amp;r=2</span> 后面，https://e.example<sup class=\"reference-ref\">[1]</sup></p>"
+        );
+    }
+
+    #[test]
+    fn a_linked_image_puts_its_reference_number_in_a_caption() {
+        assert_eq!(
+            html("[![封面](a.png)](https://e.example)\n\n[![图](b.png \"图注\")](https://f.example)").html,
+            "<p><img src=\"cdn/a.png\" data-w=\"640\" alt=\"封面\"><span class=\"img-caption\"><sup class=\"reference-ref\">[1]</sup></span></p>\
+             <p><img src=\"cdn/b.png\" data-w=\"640\" alt=\"图\"><span class=\"img-caption\">图注<sup class=\"reference-ref\">[2]</sup></span></p>"
+        );
+        let b = html("[![封面](a.png)](https://e.example)");
+        assert_eq!(b.references[0].title.as_deref(), Some("封面"));
     }
 
     #[test]

@@ -4,8 +4,10 @@
 mod cjk;
 pub mod highlight;
 pub mod inline;
+pub mod leaf;
 pub mod markdown;
 pub mod nesting;
+pub mod sanitize;
 pub mod theme;
 
 pub use markdown::{Footnote, Reference};
@@ -74,7 +76,7 @@ pub fn render_post(
     let mut images: Vec<Asset> = Vec::new();
     let mut names: HashMap<PathBuf, String> = HashMap::new();
     let index = LineIndex::new(&post.text);
-    let body = markdown::render(post.body(), &mut |src, range| {
+    let mut body = markdown::render(post.body(), &mut |src, range| {
         let pos = index.pos(post.body_offset + range.start);
         resolve_image(ctx.root, post, src, &mut images, &mut names, |d| {
             diags.push(d.with_pos(&post.source, pos))
@@ -91,6 +93,44 @@ pub fn render_post(
             "close the elements you opened, or flatten the quotes and lists; no reader sees that depth",
         )]
     })?;
+
+    if body.raw_html {
+        // The writer's HTML, made WeChat-safe; each change is reported where it was written.
+        for (at, fragment) in &body.raw_fragments {
+            let pos = index.pos(post.body_offset + at);
+            for problem in sanitize::problems(fragment) {
+                diags.push(
+                    Diagnostic::new(
+                        &post.source,
+                        pos,
+                        "raw-html",
+                        crate::diagnostic::Severity::Warning,
+                        format!("raw HTML changed for WeChat: {problem}"),
+                    )
+                    .with_suggestion(
+                        "WeChat drops scripts, frames, forms and event handlers, and refuses these styles; remove them from the post",
+                    ),
+                );
+            }
+        }
+        body.html = sanitize::clean(&body.html);
+        for note in &mut body.footnotes {
+            note.html = sanitize::clean(&note.html);
+        }
+    }
+    for &at in &body.unparsed_emphasis {
+        diags.push(
+            Diagnostic::error(
+                &post.source,
+                index.pos(post.body_offset + at),
+                "emphasis-unparsed",
+                "`**` or `~~` is left as text: this emphasis has no partner it can pair with",
+            )
+            .with_suggestion(
+                "close it (`**重点**`), or write a literal asterisk or tilde as `\\*` or `\\~`",
+            ),
+        );
+    }
 
     let column = post
         .meta
@@ -163,6 +203,10 @@ pub fn render_post(
             )
             .with_suggestion("check the theme's style.css for syntax errors")]
         })?;
+
+    // Every text run in its own leaf span, as WeChat's editor writes it; else the
+    // editor's line-height check counts each bold or link as another line.
+    let html = leaf::wrap(&html);
 
     if crate::diagnostic::has_errors(&diags) {
         return Err(diags);
