@@ -78,3 +78,35 @@ fn missing_site_folder_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn start_up_shows_a_few_problems_per_rule_and_file_and_counts_the_rest() {
+    let dir = site();
+    // Ten repeated words in one post: ten `repeated-word` warnings.
+    let body: String = (0..10).map(|i| format!("第{i}段的的文字。\n\n")).collect();
+    write(dir.path(), "content/tech/hello.md", hello(&body));
+    let mut child = wxpress()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(line.starts_with("Serving 5 posts"), "{line}");
+    let shown = stderr
+        .lines()
+        .filter(|l| l.contains("warning[repeated-word]"))
+        .count();
+    assert_eq!(shown, 3, "{stderr}");
+    assert!(
+        stderr.contains("content/tech/hello.md: … 7 more [repeated-word]: `wxpress check content/tech/hello.md` lists them all"),
+        "{stderr}"
+    );
+}

@@ -46,10 +46,17 @@ pub fn run(args: Args) -> ExitCode {
     };
     {
         let snap = server.state().read();
-        super::print_diagnostics(&snap.site_errors);
+        // A few per rule and file, with a count of the rest: a back catalogue's
+        // thousands of warnings would bury the address. The browser's panel and
+        // `wxpress check` show them all.
+        let mut all = snap.site_errors.clone();
         for entry in snap.entries.values() {
-            super::print_diagnostics(&snap.diagnostics(entry));
+            all.extend(snap.diagnostics(entry));
         }
+        eprint!(
+            "{}",
+            wxpress::check::report::lines_condensed(&all, wxpress::check::report::PER_GROUP)
+        );
         println!(
             "Serving {} posts at {} ({} errors). Press Ctrl-C to stop.",
             snap.entries.len(),
