@@ -346,3 +346,25 @@ fn 本_inside_a_word_is_no_self_promotion() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn a_column_of_ads_makes_its_posts_ads_unless_a_post_says_otherwise() {
+    let site = TestSite::new("\n[[columns]]\nname = \"推广\"\nslug = \"sponsored\"\nads = true\n");
+    let post = |column: &str, ad: &str| {
+        format!(
+            "+++\ntitle = \"普通的标题\"\nsummary = \"一句摘要。\"\ncover = \"cover.png\"\ncolumn = \"{column}\"\n{ad}+++\n\n这是最佳的选择。\n"
+        )
+    };
+    site.post("plain.md", &post("notes", ""));
+    site.post("sponsored.md", &post("sponsored", ""));
+    site.post("editorial.md", &post("sponsored", "ad = false\n"));
+    let errors = |name: &str| {
+        only(&site.check(name), "banned-ad")
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    };
+    assert_eq!(errors("plain.md"), 0);
+    assert_eq!(errors("sponsored.md"), 1);
+    assert_eq!(errors("editorial.md"), 0);
+}

@@ -68,6 +68,10 @@ pub struct Column {
     pub footer: Option<Spanned<String>>,
     /// Default cover for posts of this column that set none.
     pub cover: Option<String>,
+    /// Every post of this column is an advertisement (`ad = true` unless the post
+    /// says `ad = false`): the strict advertising-law word list applies.
+    #[serde(default)]
+    pub ads: bool,
 }
 
 impl Column {

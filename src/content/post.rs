@@ -331,7 +331,6 @@ fn validate(
     meta.draft = raw.draft.unwrap_or(false);
     meta.comments = raw.comments.unwrap_or(true);
     meta.check_off = raw.check.map(|c| c.off).unwrap_or_default();
-    meta.ad = raw.ad.unwrap_or(false);
 
     if let Some(url) = raw.source_url {
         if url.starts_with("https://") || url.starts_with("http://") {
@@ -441,6 +440,14 @@ fn validate(
         }
     }
 
+    // An advertisement by its own front matter, or by its column's `ads = true`
+    // (a column of sponsored posts): the strict advertising-law list applies.
+    meta.ad = raw.ad.unwrap_or_else(|| {
+        meta.column
+            .as_deref()
+            .and_then(|c| config.column(c))
+            .is_some_and(|c| c.ads)
+    });
     meta.cover = raw.cover.or_else(|| {
         let column = config.column(meta.column.as_deref()?)?;
         column.cover.as_ref().map(|c| {
