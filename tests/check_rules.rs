@@ -14,7 +14,8 @@ fn only<'a>(
 #[test]
 fn title_api_limit_and_width() {
     let site = TestSite::new("");
-    let long = "长".repeat(65);
+    // The draft API's limit is 32 characters (wechat::limits::TITLE_MAX_CHARS).
+    let long = "长".repeat(33);
     site.post(
         "a.md",
         &format!(
@@ -29,11 +30,11 @@ fn title_api_limit_and_width() {
     assert!(
         only(&d, "title-api-limit")[0]
             .message
-            .contains("65 characters"),
+            .contains("33 characters; the draft API refuses titles over 32"),
         "{d:#?}"
     );
     assert!(
-        only(&d, "title-length")[0].message.contains("65 wide"),
+        only(&d, "title-length")[0].message.contains("33 wide"),
         "{d:#?}"
     );
 
@@ -68,13 +69,16 @@ fn summary_missing_long_and_over_the_api_limit() {
         "api.md",
         &format!(
             "+++\ntitle = \"标题\"\nsummary = \"{}\"\ncover = \"cover.png\"\n+++\n正文。\n",
-            "字".repeat(121)
+            "字".repeat(129)
         ),
     );
     let d = site.check("api.md");
     assert_eq!(positions(&d, &[]), ["3:11 summary-length"]);
     assert!(
-        d[0].is_error() && d[0].message.contains("121 characters"),
+        d[0].is_error()
+            && d[0]
+                .message
+                .contains("129 characters; the draft API refuses more than 128"),
         "{d:#?}"
     );
 }

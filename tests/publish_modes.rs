@@ -451,3 +451,40 @@ fn going_back_to_a_superseded_version_starts_it_over() {
     assert_eq!(st["drafts"].as_array().unwrap().len(), 0, "{st}");
     assert_eq!(st["published"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn comments_and_field_limits_reach_the_draft_api() {
+    let sb = sandbox();
+    let site = site();
+    let text = std::fs::read_to_string(site.root().join(SECOND)).unwrap();
+    // A title the check rules would flag, turned off by the post: publish still
+    // refuses it, at the title's value, before any call.
+    let long = "长".repeat(33);
+    site.write(
+        SECOND,
+        &text
+            .replace("title = \"第二篇\"", &format!("title = \"{long}\""))
+            .replace(
+                "comments = false\n",
+                "check.off = [\"title-api-limit\", \"title-length\"]\n",
+            ),
+    );
+    let run = publish(&site, &sb, &[SECOND, "--mode", "draft"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("content/notes/second/index.md:2:9: error[publish]: title has 33 characters; the draft API refuses more than 32"),
+        "{}",
+        run.stderr
+    );
+    assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
+
+    site.write(
+        SECOND,
+        &text.replace("comments = false", "comments = \"fans\""),
+    );
+    publish(&site, &sb, &[SECOND, "--mode", "draft"]).ok();
+    let st = state(&sb);
+    let article = &st["drafts"][0]["articles"][0];
+    assert_eq!(article["need_open_comment"], 1, "{st}");
+    assert_eq!(article["only_fans_can_comment"], 1, "{st}");
+}
