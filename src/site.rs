@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::content::{self, Post};
 use crate::diagnostic::{self, Diagnostic};
+use crate::images::{Pipeline, Settings};
 use crate::render::{self, Article, RenderContext, Theme};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ pub struct Site {
     pub theme: Theme,
     /// The compiled check rules and word lists, built once per site.
     pub checker: crate::check::Checker,
+    /// Makes body images and covers fit for WeChat, with its cache.
+    pub images: Pipeline,
 }
 
 /// A post with its rendered article (absent when rendering failed) and every
@@ -30,9 +33,11 @@ impl Site {
         let config = Config::load(root)?;
         let theme = Theme::load(root, &config)?;
         let checker = crate::check::Checker::new(root, &config)?;
+        let images = Pipeline::new(root, Settings::from_config(&config.images));
         Ok(Site {
             root: root.to_path_buf(),
             config,
+            images,
             theme,
             checker,
         })
@@ -43,6 +48,7 @@ impl Site {
             root: &self.root,
             config: &self.config,
             theme: &self.theme,
+            images: Some(&self.images),
         }
     }
 
@@ -64,8 +70,10 @@ impl Site {
     }
 
     /// Renders and checks one post.
-    pub fn compile(&self, post: Post) -> Rendered {
+    pub fn compile(&self, mut post: Post) -> Rendered {
+        let cover = self.process_cover(&mut post);
         let mut rendered = self.render(post);
+        rendered.diagnostics.extend(cover);
         rendered.diagnostics.extend(crate::check::check_post(
             &self.checker,
             &rendered.post,
@@ -74,6 +82,30 @@ impl Site {
         diagnostic::sort(&mut rendered.diagnostics);
         rendered.diagnostics.dedup();
         rendered
+    }
+
+    /// The cover through the image pipeline: `cover_path` becomes the processed
+    /// file and `cover_source` keeps the writer's. A cover that cannot be read is
+    /// left as it is, for the `cover-*` rules to report.
+    fn process_cover(&self, post: &mut Post) -> Option<Diagnostic> {
+        let path = post.meta.cover_path.clone().filter(|p| p.is_file())?;
+        let processed = self.images.process(&path).ok()?;
+        let cover = post.meta.cover.clone().unwrap_or_default();
+        post.meta.cover_source = Some(path);
+        post.meta.cover_path = Some(processed.path);
+        let note = processed.note?;
+        let pos = if post.keys.contains_key("cover") {
+            post.value_pos("cover")
+        } else {
+            diagnostic::Pos::START
+        };
+        Some(Diagnostic::new(
+            &post.source,
+            pos,
+            "image-converted",
+            diagnostic::Severity::Info,
+            format!("cover `{cover}`: {note}"),
+        ))
     }
 
     /// Renders one post without checking it: half of [`Site::compile`], for the

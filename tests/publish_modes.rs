@@ -410,23 +410,33 @@ fn more_than_eight_posts_in_one_slot_are_refused() {
 }
 
 #[test]
-fn images_wechat_would_refuse_are_caught_before_uploading() {
+fn oversized_images_are_converted_and_unreadable_ones_refused_before_uploading() {
     let sb = sandbox();
     let site = site();
     let image = site
         .root()
         .join("content/notes/hello-wxpress/images/pipeline.png");
-    let mut bytes = std::fs::read(&image).unwrap();
-    bytes.resize(1024 * 1024 + 10, 0);
-    std::fs::write(&image, bytes).unwrap();
+    let original = std::fs::read(&image).unwrap();
+    std::fs::write(&image, b"not a png at all").unwrap();
     let run = publish(&site, &sb, &[HELLO]);
     assert_eq!(run.code, Some(1));
     assert!(
-        run.stderr.contains("image content/notes/hello-wxpress/images/pipeline.png is 1.0 MB; WeChat takes at most 1 MB"),
+        run.stderr.contains(
+            "cannot use image `images/pipeline.png`: it is not an image wxpress can read"
+        ),
         "{}",
         run.stderr
     );
     assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
+
+    // Over 1 MB: the pipeline makes it fit, and the upload takes it.
+    let mut bytes = original;
+    bytes.resize(1024 * 1024 + 10, 0);
+    std::fs::write(&image, bytes).unwrap();
+    publish(&site, &sb, &[HELLO]).ok();
+    let st = state(&sb);
+    let uploaded = st["images"][0]["bytes"].as_u64().unwrap();
+    assert!(uploaded < 1024 * 1024, "{st}");
 }
 
 #[test]

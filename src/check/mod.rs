@@ -128,7 +128,7 @@ pub fn check_post_findings(
     repeated_word::check_english(&mut cx, &prose);
     spacing::check(&mut cx, &prose);
     punctuation::check(&mut cx, &prose);
-    image::check(&mut cx, &prose, &checker.root);
+    image::check(&mut cx, &prose, &checker.root, article);
     if let Some(article) = article {
         content_size::check(&mut cx, article);
     }

@@ -28,8 +28,11 @@ pub struct PostMeta {
     pub summary: Option<String>,
     /// The cover as written in front matter or as the column's default.
     pub cover: Option<String>,
-    /// The resolved cover file, if any.
+    /// The resolved cover file, if any: after `Site::compile`, the processed
+    /// image that is copied and uploaded.
     pub cover_path: Option<PathBuf>,
+    /// The writer's cover file, once `cover_path` names the processed one.
+    pub cover_source: Option<PathBuf>,
     pub column: Option<String>,
     pub schedule: Option<jiff::Zoned>,
     pub author: Option<String>,

@@ -501,7 +501,7 @@ fn asset_use(entry: &Entry, asset: &Path) -> AssetUse {
     let in_article = entry
         .article
         .as_ref()
-        .is_some_and(|a| a.images.iter().any(|i| i.path == asset));
+        .is_some_and(|a| a.images.iter().any(|i| i.source == asset));
     let named = asset
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -509,11 +509,12 @@ fn asset_use(entry: &Entry, asset: &Path) -> AssetUse {
         .is_some_and(|(name, post)| post.body().contains(&*name));
     if in_article || named {
         AssetUse::Rendered
-    } else if entry
-        .post
-        .as_ref()
-        .and_then(|p| p.meta.cover_path.as_deref())
-        == Some(asset)
+    } else if entry.post.as_ref().and_then(|p| {
+        p.meta
+            .cover_source
+            .as_deref()
+            .or(p.meta.cover_path.as_deref())
+    }) == Some(asset)
     {
         AssetUse::Cover
     } else {

@@ -3,7 +3,11 @@
 //! Source: WeChat's server API documentation for `draft/add`, `media/uploadimg`
 //! and `material/add_material` (developers.weixin.qq.com, 草稿箱 / 素材管理).
 
-/// `media/uploadimg`: body images must be smaller than 1 MB (40009 otherwise).
+/// `media/uploadimg`: body images must be JPG or PNG (40005 otherwise) and smaller
+/// than 1 MB (40009 otherwise): "图片仅支持jpg/png格式，大小必须在1MB以下",
+/// <https://developers.weixin.qq.com/doc/service/api/material/permanent/api_uploadimage>
+/// Article content may only use images uploaded there (the draft/add page below:
+/// "外部图片url将被过滤"), so no upload path keeps a GIF's animation in a body.
 pub const IMAGE_MAX_BYTES: u64 = 1024 * 1024;
 /// `material/add_material` (type image), used for covers: up to 10 MB.
 pub const MATERIAL_MAX_BYTES: u64 = 10 * 1024 * 1024;
