@@ -38,14 +38,14 @@ fn main() {
     );
 }
 
-/// Noise over a gradient, at quality 97: about 5 MB, like a phone's photo.
+/// Faint noise over a gradient, at quality 95: about 5 MB, like a phone's photo.
 fn photo(w: u32, h: u32) -> Vec<u8> {
     let mut state = 0x9e37_79b9_u32;
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         state ^= state << 13;
         state ^= state >> 17;
         state ^= state << 5;
-        let n = (state & 0x1f) as u8;
+        let n = (state & 0x07) as u8;
         image::Rgb([
             (x / 16) as u8 ^ n,
             (y / 12) as u8 ^ (n >> 1),
@@ -53,7 +53,7 @@ fn photo(w: u32, h: u32) -> Vec<u8> {
         ])
     });
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 97)
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
         .encode_image(&img)
         .unwrap();
     out
