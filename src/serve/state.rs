@@ -47,8 +47,12 @@ impl Entry {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Warnings only: notes (`info`, such as a converted image) are no problem.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Warning)
+            .count()
     }
 }
 
