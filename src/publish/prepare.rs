@@ -275,6 +275,10 @@ fn upload_problems(site: &Site, post: &Post, article: &Article, cover: &Path) ->
     out
 }
 
+/// The version of a post: its text and the writer's own image and cover files.
+/// Not the processed files: a change of `[images]` settings, or of the pipeline,
+/// is not an edit, and must not make a published post look changed (the ledger
+/// of an earlier wxpress hashed the same writer's files).
 fn post_hash(post: &Post, article: &Article, cover: &Path) -> std::io::Result<String> {
     let mut h = Sha256::new();
     h.update(b"wxpress-post-v1\0");
@@ -282,10 +286,10 @@ fn post_hash(post: &Post, article: &Article, cover: &Path) -> std::io::Result<St
     for image in &article.images {
         h.update(b"\0image\0");
         h.update(image.name.as_bytes());
-        h.update(file_sha(&image.path)?.as_bytes());
+        h.update(file_sha(&image.source)?.as_bytes());
     }
     h.update(b"\0cover\0");
-    h.update(file_sha(cover)?.as_bytes());
+    h.update(file_sha(post.meta.cover_source.as_deref().unwrap_or(cover))?.as_bytes());
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
