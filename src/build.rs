@@ -23,8 +23,11 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct BuildReport {
     pub posts: usize,
-    /// Warnings (errors make the build fail).
+    /// Warnings and notes (errors make the build fail).
     pub diagnostics: Vec<Diagnostic>,
+    /// Images converted by this build, and images found already converted in
+    /// the cache: a rebuild of unchanged images converts none.
+    pub images: crate::images::Stats,
 }
 
 #[derive(Serialize)]
@@ -129,6 +132,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     Ok(BuildReport {
         posts: rendered.len(),
         diagnostics: diags,
+        images: site.images.stats(),
     })
 }
 

@@ -8,7 +8,7 @@ const CONFIG: &str = include_str!("scaffold/config.toml");
 const POST: &str = include_str!("scaffold/hello-wxpress/index.md");
 const POST_IMAGE: &[u8] = include_bytes!("scaffold/hello-wxpress/images/pipeline.png");
 const COVER: &[u8] = include_bytes!("scaffold/hello-wxpress/cover.png");
-const GITIGNORE: &str = "public/\n.wxpress/token*\n";
+const GITIGNORE: &str = "public/\n.wxpress/token*\n.wxpress/cache/\n";
 
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {

@@ -13,6 +13,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod images;
 pub mod init;
 pub mod ledger;
 pub mod output;

@@ -5,6 +5,7 @@ use crate::check::SiteStyle;
 use crate::config::Config;
 use crate::content::{self, Post};
 use crate::diagnostic::{self, Diagnostic};
+use crate::images::{Pipeline, Settings};
 use crate::render::{self, Article, RenderContext, Theme};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,8 @@ pub struct Site {
     /// The house style measured over all posts by the last [`Site::compile_all`]
     /// (or on first need), given to every post's check.
     style: std::sync::Mutex<Option<Arc<SiteStyle>>>,
+    /// Makes body images and covers fit for WeChat, with its cache.
+    pub images: Pipeline,
 }
 
 /// A post with its rendered article (absent when rendering failed) and every
@@ -35,9 +38,11 @@ impl Site {
         let config = Config::load(root)?;
         let theme = Theme::load(root, &config)?;
         let checker = crate::check::Checker::new(root, &config)?;
+        let images = Pipeline::new(root, Settings::from_config(&config.images));
         Ok(Site {
             root: root.to_path_buf(),
             config,
+            images,
             theme,
             checker,
             style: std::sync::Mutex::new(None),
@@ -49,6 +54,7 @@ impl Site {
             root: &self.root,
             config: &self.config,
             theme: &self.theme,
+            images: Some(&self.images),
         }
     }
 
@@ -90,8 +96,10 @@ impl Site {
         .clone()
     }
 
-    fn compile_with(&self, post: Post, style: &SiteStyle) -> Rendered {
+    fn compile_with(&self, mut post: Post, style: &SiteStyle) -> Rendered {
+        let cover = self.process_cover(&mut post);
         let mut rendered = self.render(post);
+        rendered.diagnostics.extend(cover);
         let notes = self.loader_notes(&rendered.post);
         rendered.diagnostics.extend(notes);
         rendered.diagnostics.extend(crate::check::check_post(
@@ -118,6 +126,30 @@ impl Site {
                 Some(d)
             })
             .collect()
+    }
+
+    /// The cover through the image pipeline: `cover_path` becomes the processed
+    /// file and `cover_source` keeps the writer's. A cover that cannot be read is
+    /// left as it is, for the `cover-*` rules to report.
+    fn process_cover(&self, post: &mut Post) -> Option<Diagnostic> {
+        let path = post.meta.cover_path.clone().filter(|p| p.is_file())?;
+        let processed = self.images.process(&path).ok()?;
+        let cover = post.meta.cover.clone().unwrap_or_default();
+        post.meta.cover_source = Some(path);
+        post.meta.cover_path = Some(processed.path);
+        let note = processed.note?;
+        let pos = if post.keys.contains_key("cover") {
+            post.value_pos("cover")
+        } else {
+            diagnostic::Pos::START
+        };
+        Some(Diagnostic::new(
+            &post.source,
+            pos,
+            "image-converted",
+            diagnostic::Severity::Info,
+            format!("cover `{cover}`: {note}"),
+        ))
     }
 
     /// Renders one post without checking it: half of [`Site::compile`], for the

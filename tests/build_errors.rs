@@ -98,7 +98,7 @@ fn wrong_types_point_at_the_value_and_say_how_to_write_it() {
     );
     assert_eq!(
         full_errors_for("---\ntitle: 标题\ncomments: 是\n---\n"),
-        ["content/tech/p.md:3:11: error[front-matter]: invalid type: string \"是\", expected a boolean\n  help: write true or false, without quotes"]
+        ["content/tech/p.md:3:11: error[front-matter]: invalid value: string \"是\", expected \"off\", \"all\" or \"fans\"\n  help: write comments = \"off\", \"all\" (anyone may comment) or \"fans\" (followers only)"]
     );
     assert_eq!(
         errors_for("+++\ntitle = 42\n+++\n"),
@@ -137,6 +137,34 @@ fn missing_or_empty_title() {
         errors_for("+++\ntitle = \"  \"\n+++\n"),
         ["content/tech/p.md:2:9: error[front-matter]: `title` is empty"]
     );
+}
+
+#[test]
+fn author_and_source_url_over_the_draft_api_limits_point_at_the_value() {
+    let url = format!("https://example.com/{}", "a".repeat(1005));
+    let e = full_errors_for(&format!(
+        "+++\ntitle = \"标题\"\nauthor = \"{}\"\nsource_url = \"{url}\"\n+++\n",
+        "作".repeat(17)
+    ));
+    assert_eq!(e, [
+        "content/tech/p.md:3:10: error[front-matter]: author has 17 characters; the draft API refuses more than 16\n  help: shorten the author's name",
+        "content/tech/p.md:4:14: error[front-matter]: source_url is 1025 bytes; the draft API refuses more than 1024\n  help: use a shorter address for 阅读原文 (a short link, or the page without its tracking parameters)",
+    ]);
+    // At the limits: no error.
+    let url = format!("https://example.com/{}", "a".repeat(1004));
+    let site = TestSite::new();
+    site.write(
+        "content/tech/p.md",
+        &format!(
+            "+++\ntitle = \"标题\"\nsummary = \"摘要\"\nauthor = \"{}\"\nsource_url = \"{url}\"\n+++\n正文。\n",
+            "作".repeat(16)
+        ),
+    );
+    let front_matter_errors: Vec<_> = match site.build() {
+        Ok(_) => Vec::new(),
+        Err(e) => e.into_iter().filter(|d| d.rule == "front-matter").collect(),
+    };
+    assert!(front_matter_errors.is_empty(), "{front_matter_errors:#?}");
 }
 
 #[test]

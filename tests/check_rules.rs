@@ -14,7 +14,8 @@ fn only<'a>(
 #[test]
 fn title_api_limit_and_width() {
     let site = TestSite::new("");
-    let long = "长".repeat(65);
+    // The draft API's limit is 32 characters (wechat::limits::TITLE_MAX_CHARS).
+    let long = "长".repeat(33);
     site.post(
         "a.md",
         &format!(
@@ -29,11 +30,11 @@ fn title_api_limit_and_width() {
     assert!(
         only(&d, "title-api-limit")[0]
             .message
-            .contains("65 characters"),
+            .contains("33 characters; the draft API refuses titles over 32"),
         "{d:#?}"
     );
     assert!(
-        only(&d, "title-length")[0].message.contains("65 wide"),
+        only(&d, "title-length")[0].message.contains("33 wide"),
         "{d:#?}"
     );
 
@@ -68,13 +69,16 @@ fn summary_missing_long_and_over_the_api_limit() {
         "api.md",
         &format!(
             "+++\ntitle = \"标题\"\nsummary = \"{}\"\ncover = \"cover.png\"\n+++\n正文。\n",
-            "字".repeat(121)
+            "字".repeat(129)
         ),
     );
     let d = site.check("api.md");
     assert_eq!(positions(&d, &[]), ["3:11 summary-length"]);
     assert!(
-        d[0].is_error() && d[0].message.contains("121 characters"),
+        d[0].is_error()
+            && d[0]
+                .message
+                .contains("129 characters; the draft API refuses more than 128"),
         "{d:#?}"
     );
 }
@@ -144,36 +148,79 @@ fn covers_missing_wrong_shape_or_format() {
     site.post("second.md", "+++\ntitle = \"标题\"\nsummary = \"摘要\"\ncover = \"square.png\"\nposition = 2\n+++\n正文。\n");
     assert!(site.check("second.md").is_empty());
 
-    site.png("content/notes/c.gif", 940, 400);
+    // A GIF cover goes through the image pipeline: a PNG is what is checked and sent.
+    let mut gif = Vec::new();
+    image::RgbImage::from_pixel(940, 400, image::Rgb([30, 120, 200]))
+        .write_to(&mut std::io::Cursor::new(&mut gif), image::ImageFormat::Gif)
+        .unwrap();
+    std::fs::write(site.root().join("content/notes/c.gif"), gif).unwrap();
     site.post(
         "gif.md",
         "+++\ntitle = \"标题\"\nsummary = \"摘要\"\ncover = \"c.gif\"\n+++\n正文。\n",
     );
     let d = site.check("gif.md");
-    assert_eq!(positions(&d, &[]), ["4:9 cover-image"]);
-    assert!(d[0].message.contains("not a jpg or png"));
+    assert_eq!(positions(&d, &[]), ["4:9 image-converted"], "{d:#?}");
+    assert!(
+        d[0].message.starts_with("cover `c.gif`: "),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].message.contains(" GIF → ") && d[0].message.contains(" PNG, 940 px"),
+        "{}",
+        d[0].message
+    );
+
+    // Not an image at all: still the writer's file, which the cover rules judge.
+    site.post("text.jpg", "not a jpeg");
+    site.post(
+        "text.md",
+        "+++\ntitle = \"标题\"\nsummary = \"摘要\"\ncover = \"text.jpg\"\n+++\n正文。\n",
+    );
+    let d = site.check("text.md");
+    assert_eq!(positions(&d, &[]), ["4:9 cover-missing"], "{d:#?}");
+    assert!(
+        d[0].message.contains("not a readable jpg or png"),
+        "{}",
+        d[0].message
+    );
 }
 
 #[test]
-fn body_images_too_large_wrong_format_or_missing() {
+fn body_images_are_converted_and_only_unreadable_or_missing_ones_are_errors() {
     let site = TestSite::new("");
+    // Over 1 MB (padding after the PNG's end): converted, with a note.
     site.png_sized("content/notes/big.png", 800, 600, 1024 * 1024 + 1);
+    // A PNG named .gif: read for what it is.
     site.png("content/notes/anim.gif", 10, 10);
+    site.post("broken.png", "not a png");
     site.post(
         "a.md",
-        &post_with_body("图一：![大图](big.png)\n\n![动图](anim.gif)\n\n![没有](missing.png)\n"),
+        &post_with_body("图一：![大图](big.png)\n\n![动图](anim.gif)\n"),
     );
     let d = site.check("a.md");
-    assert_eq!(
-        positions(&d, &["image-too-large", "image-missing"]),
-        [
-            "7:4 image-too-large",
-            "9:1 image-too-large",
-            "11:1 image-missing"
-        ],
+    assert_eq!(positions(&d, &[]), ["7:4 image-converted"], "{d:#?}");
+    assert_eq!(d[0].severity, wxpress::diagnostic::Severity::Info);
+    assert!(
+        d[0].message.starts_with("image `big.png`: 1.0 MB PNG → "),
         "{d:#?}"
     );
-    assert!(d.iter().any(|x| x.message.contains("1024 KB")), "{d:#?}");
+
+    site.post(
+        "b.md",
+        &post_with_body("![没有](missing.png)\n\n![坏图](broken.png)\n"),
+    );
+    let d = site.check("b.md");
+    assert_eq!(
+        positions(&d, &[]),
+        ["7:1 image-missing", "9:1 image-too-large"],
+        "{d:#?}"
+    );
+    assert!(
+        d[1].message
+            .contains("cannot use image `broken.png`: it is not an image wxpress can read"),
+        "{d:#?}"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["sandbox"],
     &["config"],
     &["content"],
+    &["images"],
     &["render"],
     &["check"],
     &["ledger"],

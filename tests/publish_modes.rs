@@ -416,23 +416,33 @@ fn more_than_eight_posts_in_one_slot_are_refused() {
 }
 
 #[test]
-fn images_wechat_would_refuse_are_caught_before_uploading() {
+fn oversized_images_are_converted_and_unreadable_ones_refused_before_uploading() {
     let sb = sandbox();
     let site = site();
     let image = site
         .root()
         .join("content/notes/hello-wxpress/images/pipeline.png");
-    let mut bytes = std::fs::read(&image).unwrap();
-    bytes.resize(1024 * 1024 + 10, 0);
-    std::fs::write(&image, bytes).unwrap();
+    let original = std::fs::read(&image).unwrap();
+    std::fs::write(&image, b"not a png at all").unwrap();
     let run = publish(&site, &sb, &[HELLO]);
     assert_eq!(run.code, Some(1));
     assert!(
-        run.stderr.contains("image content/notes/hello-wxpress/images/pipeline.png is 1.0 MB; WeChat takes at most 1 MB"),
+        run.stderr.contains(
+            "cannot use image `images/pipeline.png`: it is not an image wxpress can read"
+        ),
         "{}",
         run.stderr
     );
     assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
+
+    // Over 1 MB: the pipeline makes it fit, and the upload takes it.
+    let mut bytes = original;
+    bytes.resize(1024 * 1024 + 10, 0);
+    std::fs::write(&image, bytes).unwrap();
+    publish(&site, &sb, &[HELLO]).ok();
+    let st = state(&sb);
+    let uploaded = st["images"][0]["bytes"].as_u64().unwrap();
+    assert!(uploaded < 1024 * 1024, "{st}");
 }
 
 #[test]
@@ -515,4 +525,41 @@ fn a_published_copy_under_a_new_name_never_blocks_a_later_run() {
     assert_eq!(second.len(), 2, "{second:?}");
     assert!(second.contains(&"第二篇"), "{second:?}");
     assert_eq!(calls(&sb, "freepublish/submit"), 2);
+}
+
+#[test]
+fn comments_and_field_limits_reach_the_draft_api() {
+    let sb = sandbox();
+    let site = site();
+    let text = std::fs::read_to_string(site.root().join(SECOND)).unwrap();
+    // A title the check rules would flag, turned off by the post: publish still
+    // refuses it, at the title's value, before any call.
+    let long = "长".repeat(33);
+    site.write(
+        SECOND,
+        &text
+            .replace("title = \"第二篇\"", &format!("title = \"{long}\""))
+            .replace(
+                "comments = false\n",
+                "check.off = [\"title-api-limit\", \"title-length\"]\n",
+            ),
+    );
+    let run = publish(&site, &sb, &[SECOND, "--mode", "draft"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("content/notes/second/index.md:2:9: error[publish]: title has 33 characters; the draft API refuses more than 32"),
+        "{}",
+        run.stderr
+    );
+    assert!(state(&sb)["calls"].as_object().unwrap().is_empty());
+
+    site.write(
+        SECOND,
+        &text.replace("comments = false", "comments = \"fans\""),
+    );
+    publish(&site, &sb, &[SECOND, "--mode", "draft"]).ok();
+    let st = state(&sb);
+    let article = &st["drafts"][0]["articles"][0];
+    assert_eq!(article["need_open_comment"], 1, "{st}");
+    assert_eq!(article["only_fans_can_comment"], 1, "{st}");
 }

@@ -180,9 +180,17 @@ fn draft_limits() {
         f(&mut a);
         api.call("draft/add", json!({"articles": [a]}))["errcode"].clone()
     };
-    assert_eq!(with(&|a| a["title"] = json!("字".repeat(65))), 45003);
-    assert!(with(&|a| a["title"] = json!("字".repeat(64))).is_null());
-    assert_eq!(with(&|a| a["digest"] = json!("字".repeat(121))), 45004);
+    // The current draft/add page: title ≤ 32, author ≤ 16, digest ≤ 128 characters,
+    // content_source_url ≤ 1 KB.
+    assert_eq!(with(&|a| a["title"] = json!("字".repeat(33))), 45003);
+    assert!(with(&|a| a["title"] = json!("字".repeat(32))).is_null());
+    assert_eq!(with(&|a| a["digest"] = json!("字".repeat(129))), 45004);
+    assert!(with(&|a| a["digest"] = json!("字".repeat(128))).is_null());
+    assert_eq!(with(&|a| a["author"] = json!("字".repeat(17))), 45110);
+    assert!(with(&|a| a["author"] = json!("字".repeat(16))).is_null());
+    let url = |n: usize| json!(format!("https://e.com/{}", "a".repeat(n - 14)));
+    assert_eq!(with(&|a| a["content_source_url"] = url(1025)), 45005);
+    assert!(with(&|a| a["content_source_url"] = url(1024)).is_null());
     assert_eq!(with(&|a| a["content"] = json!("字".repeat(20_000))), 45002);
     assert!(with(&|a| a["content"] = json!("字".repeat(19_999))).is_null());
     assert_eq!(with(&|a| a["thumb_media_id"] = json!("nope")), 40007);

@@ -1,14 +1,16 @@
 //! `image-too-large`: a local body image over 1 MB or not jpg/png, which WeChat's
-//! `media/uploadimg` refuses. (A missing image is reported by the renderer as
-//! `image-missing`.)
+//! `media/uploadimg` refuses. What is judged is the file that goes out: the image
+//! pipeline's result (see `images`), which fits unless the pipeline could not read
+//! the source (the renderer reports that, and a missing image as `image-missing`).
 
 use super::prose::Prose;
 use super::{Cx, Rule};
+use crate::render::Article;
 use std::path::Path;
 
 use crate::wechat::limits::IMAGE_MAX_BYTES as MAX_BYTES;
 
-pub fn check(cx: &mut Cx, prose: &Prose, root: &Path) {
+pub fn check(cx: &mut Cx, prose: &Prose, root: &Path, article: Option<&Article>) {
     if !cx.on(Rule::ImageTooLarge) {
         return;
     }
@@ -17,9 +19,12 @@ pub fn check(cx: &mut Cx, prose: &Prose, root: &Path) {
             continue;
         }
         // Missing, outside the site or not a file: the renderer reports those.
-        let Ok(path) = crate::content::resolve_in_site(root, cx.post().dir(), src) else {
+        let Ok(source) = crate::content::resolve_in_site(root, cx.post().dir(), src) else {
             continue;
         };
+        let path = article
+            .and_then(|a| a.images.iter().find(|i| i.source == source))
+            .map_or(source, |i| i.path.clone());
         let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };

@@ -141,7 +141,7 @@ pub fn check_post_findings(
     repeated_word::check_english(&mut cx, &prose);
     spacing::check(&mut cx, &prose, style);
     punctuation::check(&mut cx, &prose);
-    image::check(&mut cx, &prose, &checker.root);
+    image::check(&mut cx, &prose, &checker.root, article);
     if let Some(article) = article {
         content_size::check(&mut cx, article);
     }

@@ -210,6 +210,7 @@ fn human_blocks(root: &Path, diags: &[Diagnostic], color: bool) -> String {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Info => Level::INFO,
         };
         let line = source.as_ref().and_then(|s| s.line(d.line));
         let title = level.primary_title(d.message.as_str()).id(d.rule.as_str());
@@ -345,6 +346,7 @@ pub fn github(diags: &[Diagnostic]) -> String {
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let mut message = d.message.clone();
         if let Some(s) = &d.suggestion {

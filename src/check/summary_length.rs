@@ -1,6 +1,7 @@
 //! `summary-length`: the summary (digest) shown under the title in chats. Missing → a
 //! warning (WeChat would cut the first 54 characters of the body); over
-//! `[check] summary_max` → a warning; over 120 → an error, the draft API refuses it.
+//! `[check] summary_max` → a warning; over
+//! `wechat::limits::DIGEST_MAX_CHARS` (128) → an error, the draft API refuses it.
 
 use super::{Cx, Rule};
 use crate::diagnostic::{Pos, Severity};

@@ -1,5 +1,6 @@
 //! `title-length` (display width over `[check] title_max`, so the title fits one line
-//! of the chat list) and `title-api-limit` (over 64 characters: the draft API refuses it).
+//! of the chat list) and `title-api-limit` (over
+//! `wechat::limits::TITLE_MAX_CHARS`, 32 characters: the draft API refuses it).
 
 use super::{Cx, Rule};
 use unicode_width::UnicodeWidthChar;

@@ -32,6 +32,13 @@ pub fn run(args: Args) -> ExitCode {
         Ok(report) => {
             print_condensed(&root, &report.diagnostics);
             println!("built {} posts into {}", report.posts, out.display());
+            let images = report.images;
+            if images.processed + images.cached > 0 {
+                println!(
+                    "images: {} converted, {} from the cache (.wxpress/cache/images)",
+                    images.processed, images.cached
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => {

@@ -27,6 +27,8 @@ pub struct Config {
     pub schedule: ScheduleConfig,
     #[serde(default)]
     pub content: ContentConfig,
+    #[serde(default)]
+    pub images: ImagesConfig,
     /// Resolved from `site.timezone` by [`Config::parse`].
     #[serde(skip, default = "utc")]
     pub tz: jiff::tz::TimeZone,
@@ -273,6 +275,46 @@ impl Default for ScheduleConfig {
     }
 }
 
+/// `[images]`: how pictures are made fit for WeChat's upload (see `images`).
+/// Validated by [`Config::parse`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Wider images are scaled down to this many pixels (WeChat shows ~677).
+    pub max_width: Option<Spanned<u32>>,
+    /// Processed images are re-encoded until they are at most this many bytes.
+    pub max_bytes: Option<Spanned<u64>>,
+    /// The JPEG quality tried first, 1 to 100.
+    pub jpeg_quality: Option<Spanned<u8>>,
+    /// Keep EXIF, XMP and text metadata (camera, location) in images sent as written.
+    pub keep_metadata: bool,
+}
+
+pub const DEFAULT_IMAGE_MAX_WIDTH: u32 = 1080;
+/// 1 MB (the upload's limit) less a margin of 24 KB.
+pub const DEFAULT_IMAGE_MAX_BYTES: u64 = 1000 * 1024;
+pub const DEFAULT_JPEG_QUALITY: u8 = 85;
+
+impl ImagesConfig {
+    pub fn max_width(&self) -> u32 {
+        self.max_width
+            .as_ref()
+            .map_or(DEFAULT_IMAGE_MAX_WIDTH, |v| *v.get_ref())
+    }
+
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
+            .as_ref()
+            .map_or(DEFAULT_IMAGE_MAX_BYTES, |v| *v.get_ref())
+    }
+
+    pub fn jpeg_quality(&self) -> u8 {
+        self.jpeg_quality
+            .as_ref()
+            .map_or(DEFAULT_JPEG_QUALITY, |v| *v.get_ref())
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PublishMode {
@@ -318,6 +360,42 @@ mod tests {
         assert_eq!(c.tz.iana_name(), Some("Asia/Shanghai"));
         assert_eq!(c.check.title_max, 14.0);
         assert_eq!(c.wechat.mode, PublishMode::Draft);
+    }
+
+    #[test]
+    fn images_settings_default_and_are_range_checked_at_the_value() {
+        let c = Config::parse("[site]\nname = \"x\"\n").unwrap();
+        assert_eq!(
+            (
+                c.images.max_width(),
+                c.images.max_bytes(),
+                c.images.jpeg_quality(),
+                c.images.keep_metadata
+            ),
+            (1080, 1000 * 1024, 85, false)
+        );
+        let c = Config::parse(
+            "[site]\nname = \"x\"\n[images]\nmax_width = 720\nkeep_metadata = true\n",
+        )
+        .unwrap();
+        assert_eq!((c.images.max_width(), c.images.keep_metadata), (720, true));
+        let e = errors(
+            "[site]\nname = \"x\"\n[images]\nmax_bytes = 2000000\njpeg_quality = 0\nmax_width = 50\n",
+        );
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "config.toml:6:13: error[config]: [images] max_width = 50 is out of range"
+            ),
+            "{e:?}"
+        );
+        assert!(e[1].starts_with("config.toml:4:13: error[config]: [images] max_bytes = 2000000 is out of range\n  help: use 16384 to 1048575 bytes"), "{e:?}");
+        assert!(
+            e[2].starts_with(
+                "config.toml:5:16: error[config]: [images] jpeg_quality = 0 is out of range"
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]

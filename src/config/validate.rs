@@ -228,12 +228,62 @@ impl Config {
                 );
             }
         }
+        errors.extend(image_errors(&config.images, &at));
         if errors.is_empty() {
             Ok(config)
         } else {
             Err(errors)
         }
     }
+}
+
+/// `[images]` values out of range, at the value.
+fn image_errors(
+    images: &super::ImagesConfig,
+    at: &dyn Fn(std::ops::Range<usize>) -> Pos,
+) -> Vec<Diagnostic> {
+    let upload_max = crate::wechat::limits::IMAGE_MAX_BYTES;
+    let mut errors = Vec::new();
+    let mut out_of_range = |span: std::ops::Range<usize>, message: String, help: &str| {
+        errors.push(Diagnostic::error(FILE, at(span), "config", message).with_suggestion(help));
+    };
+    if let Some(v) = images
+        .max_width
+        .as_ref()
+        .filter(|v| !(100..=10_000).contains(v.get_ref()))
+    {
+        out_of_range(
+            v.span(),
+            format!("[images] max_width = {} is out of range", v.get_ref()),
+            "use 100 to 10000 pixels; WeChat shows images about 677 px wide, 1080 is plenty",
+        );
+    }
+    if let Some(v) = images
+        .max_bytes
+        .as_ref()
+        .filter(|v| !(16 * 1024..upload_max).contains(v.get_ref()))
+    {
+        out_of_range(
+            v.span(),
+            format!("[images] max_bytes = {} is out of range", v.get_ref()),
+            &format!(
+                "use 16384 to {} bytes: WeChat's upload refuses images of 1 MB and more",
+                upload_max - 1
+            ),
+        );
+    }
+    if let Some(v) = images
+        .jpeg_quality
+        .as_ref()
+        .filter(|v| !(1..=100).contains(v.get_ref()))
+    {
+        out_of_range(
+            v.span(),
+            format!("[images] jpeg_quality = {} is out of range", v.get_ref()),
+            "use 1 to 100 (85 is a good start; wxpress lowers it when an image is too large)",
+        );
+    }
+    errors
 }
 
 /// "HH:MM" (or "HH:MM:SS"), 24-hour.

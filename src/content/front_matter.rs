@@ -79,7 +79,7 @@ pub struct RawFrontMatter {
     pub author: Option<String>,
     pub draft: Option<bool>,
     pub source_url: Option<String>,
-    pub comments: Option<bool>,
+    pub comments: Option<Comments>,
     pub position: Option<u32>,
     pub check: Option<CheckOverride>,
     /// An advertisement: the strict advertising-law word list applies.
@@ -90,6 +90,53 @@ pub struct RawFrontMatter {
 }
 
 pub use crate::config::FRONT_MATTER_KEYS as KEYS;
+
+/// `comments = "off" | "all" | "fans"`: who may comment (the draft API's
+/// `need_open_comment` and `only_fans_can_comment`). `true` and `false`, as older
+/// posts write it, mean "all" and "off".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Comments {
+    Off,
+    #[default]
+    All,
+    Fans,
+}
+
+impl Comments {
+    /// `need_open_comment`.
+    pub fn open(self) -> u8 {
+        u8::from(self != Comments::Off)
+    }
+
+    /// `only_fans_can_comment`.
+    pub fn fans_only(self) -> u8 {
+        u8::from(self == Comments::Fans)
+    }
+}
+
+impl<'de> Deserialize<'de> for Comments {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CommentsVisitor;
+        impl Visitor<'_> for CommentsVisitor {
+            type Value = Comments;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("\"off\", \"all\" or \"fans\"")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Comments, E> {
+                Ok(if v { Comments::All } else { Comments::Off })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Comments, E> {
+                match v {
+                    "off" => Ok(Comments::Off),
+                    "all" => Ok(Comments::All),
+                    "fans" => Ok(Comments::Fans),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(CommentsVisitor)
+    }
+}
 
 /// `check.off = ["rule-id", …]`: rules this post turns off for itself.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -329,6 +376,8 @@ fn add_field_help(d: Diagnostic) -> Diagnostic {
         "write a whole number without quotes, e.g. position = 2"
     } else if d.message.contains("expected a date") {
         "write a quoted date like \"2026-12-01T12:00:00+08:00\""
+    } else if d.message.contains("expected \"off\", \"all\" or \"fans\"") {
+        "write comments = \"off\", \"all\" (anyone may comment) or \"fans\" (followers only)"
     } else if d.message.contains("expected a string") {
         "put the value in quotes"
     } else if d.message.contains("end of stream") || d.message.contains("unterminated") {
@@ -429,6 +478,29 @@ mod tests {
             }
         );
         assert!(!spans.contains_key("nested"));
+    }
+
+    #[test]
+    fn comments_take_off_all_fans_or_a_boolean() {
+        let parse_comments = |value: &str| {
+            let text = format!("+++\ntitle = \"a\"\ncomments = {value}\n+++\n");
+            let s = split(&text).unwrap();
+            let (fm, errors) = parse("a.md", &text, &s, &Default::default());
+            match errors.into_iter().next() {
+                None => Ok(fm.comments),
+                Some(d) => Err(d),
+            }
+        };
+        assert_eq!(parse_comments("\"fans\"").unwrap(), Some(Comments::Fans));
+        assert_eq!(parse_comments("\"off\"").unwrap(), Some(Comments::Off));
+        assert_eq!(parse_comments("true").unwrap(), Some(Comments::All));
+        assert_eq!(parse_comments("false").unwrap(), Some(Comments::Off));
+        let d = parse_comments("\"friends\"").unwrap_err();
+        assert_eq!((d.line, d.column), (3, 12), "{d}");
+        assert!(d.suggestion.unwrap().contains("\"fans\" (followers only)"));
+        assert_eq!((Comments::Fans.open(), Comments::Fans.fans_only()), (1, 1));
+        assert_eq!((Comments::All.open(), Comments::All.fans_only()), (1, 0));
+        assert_eq!((Comments::Off.open(), Comments::Off.fans_only()), (0, 0));
     }
 
     #[test]

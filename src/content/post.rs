@@ -2,6 +2,7 @@ use super::front_matter::{self, KeySpan, RawFrontMatter};
 use super::PathProblem;
 use crate::config::Config;
 use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use crate::wechat::limits::{AUTHOR_MAX_CHARS, SOURCE_URL_MAX_BYTES};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -31,14 +32,17 @@ pub struct PostMeta {
     pub summary: Option<String>,
     /// The cover as written in front matter or as the column's default.
     pub cover: Option<String>,
-    /// The resolved cover file, if any.
+    /// The resolved cover file, if any: after `Site::compile`, the processed
+    /// image that is copied and uploaded.
     pub cover_path: Option<PathBuf>,
+    /// The writer's cover file, once `cover_path` names the processed one.
+    pub cover_source: Option<PathBuf>,
     pub column: Option<String>,
     pub schedule: Option<jiff::Zoned>,
     pub author: Option<String>,
     pub draft: bool,
     pub source_url: Option<String>,
-    pub comments: bool,
+    pub comments: super::front_matter::Comments,
     pub position: Option<u32>,
     /// Rule ids this post turns off for itself.
     pub check_off: Vec<String>,
@@ -327,13 +331,28 @@ fn validate(
         .summary
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
+    if let Some(author) = raw.author.as_ref().map(|a| a.chars().count()) {
+        if author > AUTHOR_MAX_CHARS {
+            errors.push(error(
+                "author",
+                format!("author has {author} characters; the draft API refuses more than {AUTHOR_MAX_CHARS}"),
+                "shorten the author's name",
+            ));
+        }
+    }
     meta.author = raw.author.or_else(|| config.site.author.clone());
     meta.draft = raw.draft.unwrap_or(false);
-    meta.comments = raw.comments.unwrap_or(true);
+    meta.comments = raw.comments.unwrap_or_default();
     meta.check_off = raw.check.map(|c| c.off).unwrap_or_default();
 
     if let Some(url) = raw.source_url {
-        if url.starts_with("https://") || url.starts_with("http://") {
+        if url.len() > SOURCE_URL_MAX_BYTES {
+            errors.push(error(
+                "source_url",
+                format!("source_url is {} bytes; the draft API refuses more than {SOURCE_URL_MAX_BYTES}", url.len()),
+                "use a shorter address for 阅读原文 (a short link, or the page without its tracking parameters)",
+            ));
+        } else if url.starts_with("https://") || url.starts_with("http://") {
             meta.source_url = Some(url);
         } else {
             errors.push(error(

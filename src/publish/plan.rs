@@ -37,15 +37,17 @@ pub fn plan_calls(
                     .into(),
             );
             for p in &push.posts {
-                let mut files: Vec<(UploadKind, &std::path::Path)> = p
+                // (kind, file sent, the writer's file it was made from)
+                let mut files: Vec<(UploadKind, &std::path::Path, &std::path::Path)> = p
                     .article
                     .images
                     .iter()
-                    .map(|i| (UploadKind::Image, i.path.as_path()))
+                    .map(|i| (UploadKind::Image, i.path.as_path(), i.source.as_path()))
                     .collect();
-                files.push((UploadKind::Cover, &p.cover));
-                for (kind, path) in files {
-                    let name = crate::content::relative_path(root, path);
+                let cover_source = p.post.meta.cover_source.as_deref().unwrap_or(&p.cover);
+                files.push((UploadKind::Cover, &p.cover, cover_source));
+                for (kind, path, source) in files {
+                    let name = crate::content::relative_path(root, source);
                     let sha = file_sha(path).unwrap_or_default();
                     let cached = match kind {
                         UploadKind::Image => view.cached_url(&sha).is_some(),

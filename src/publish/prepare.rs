@@ -10,7 +10,10 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::wechat::limits::{ARTICLES_MAX, IMAGE_EXTENSIONS, IMAGE_MAX_BYTES, MATERIAL_MAX_BYTES};
+use crate::wechat::limits::{
+    ARTICLES_MAX, AUTHOR_MAX_CHARS, DIGEST_MAX_CHARS, IMAGE_EXTENSIONS, IMAGE_MAX_BYTES,
+    MATERIAL_MAX_BYTES, SOURCE_URL_MAX_BYTES, TITLE_MAX_CHARS,
+};
 
 /// A post ready to publish: its article, the files it uploads and its hash.
 #[derive(Debug, Clone)]
@@ -170,7 +173,8 @@ pub fn prepare_against(
             );
             continue;
         };
-        let mut problems = upload_problems(site, &post, &article, &cover);
+        let mut problems = field_problems(&post);
+        problems.extend(upload_problems(site, &post, &article, &cover));
         if !problems.is_empty() {
             diags.append(&mut problems);
             continue;
@@ -202,6 +206,52 @@ pub fn prepare_against(
     } else {
         Ok((pushes, diags))
     }
+}
+
+/// Article fields the draft API would refuse (45003, 45110, 45004, 45005), even when
+/// a post turned the check rules that warn about them off.
+fn field_problems(post: &Post) -> Vec<Diagnostic> {
+    let meta = &post.meta;
+    let chars = |s: &Option<String>| s.as_ref().map_or(0, |s| s.chars().count());
+    let fields = [
+        (
+            "title",
+            meta.title.chars().count(),
+            TITLE_MAX_CHARS,
+            "characters",
+        ),
+        (
+            "author",
+            chars(&meta.author),
+            AUTHOR_MAX_CHARS,
+            "characters",
+        ),
+        (
+            "summary",
+            chars(&meta.summary),
+            DIGEST_MAX_CHARS,
+            "characters",
+        ),
+        (
+            "source_url",
+            meta.source_url.as_ref().map_or(0, String::len),
+            SOURCE_URL_MAX_BYTES,
+            "bytes",
+        ),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, n, max, _)| n > max)
+        .map(|(key, n, max, unit)| {
+            Diagnostic::error(
+                &post.source,
+                post.value_pos(key),
+                "publish",
+                format!("{key} has {n} {unit}; the draft API refuses more than {max}"),
+            )
+            .with_suggestion(format!("shorten it by {} {unit}", n - max))
+        })
+        .collect()
 }
 
 /// Images WeChat would refuse, found before any upload.
@@ -254,6 +304,10 @@ fn upload_problems(site: &Site, post: &Post, article: &Article, cover: &Path) ->
     out
 }
 
+/// The version of a post: its text and the writer's own image and cover files.
+/// Not the processed files: a change of `[images]` settings, or of the pipeline,
+/// is not an edit, and must not make a published post look changed (the ledger
+/// of an earlier wxpress hashed the same writer's files).
 fn post_hash(post: &Post, article: &Article, cover: &Path) -> std::io::Result<String> {
     let mut h = Sha256::new();
     h.update(b"wxpress-post-v1\0");
@@ -261,10 +315,10 @@ fn post_hash(post: &Post, article: &Article, cover: &Path) -> std::io::Result<St
     for image in &article.images {
         h.update(b"\0image\0");
         h.update(image.name.as_bytes());
-        h.update(file_sha(&image.path)?.as_bytes());
+        h.update(file_sha(&image.source)?.as_bytes());
     }
     h.update(b"\0cover\0");
-    h.update(file_sha(cover)?.as_bytes());
+    h.update(file_sha(post.meta.cover_source.as_deref().unwrap_or(cover))?.as_bytes());
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 

@@ -284,10 +284,11 @@ impl<'a> Publisher<'a> {
         for p in &push.posts {
             let mut urls = Vec::new();
             for image in &p.article.images {
-                let url = self.upload(UploadKind::Image, &image.path)?;
+                let url = self.upload(UploadKind::Image, &image.path, &image.source)?;
                 urls.push((image.name.clone(), url));
             }
-            let thumb = self.upload(UploadKind::Cover, &p.cover)?;
+            let cover_source = p.post.meta.cover_source.as_deref().unwrap_or(&p.cover);
+            let thumb = self.upload(UploadKind::Cover, &p.cover, cover_source)?;
             let meta = &p.post.meta;
             let image_urls = urls.iter().map(|(_, u)| u.clone()).collect();
             articles.push((
@@ -298,8 +299,8 @@ impl<'a> Publisher<'a> {
                     content: rewrite_images(&p.article.html, &urls),
                     content_source_url: meta.source_url.clone().unwrap_or_default(),
                     thumb_media_id: thumb,
-                    need_open_comment: u8::from(meta.comments),
-                    only_fans_can_comment: 0,
+                    need_open_comment: meta.comments.open(),
+                    only_fans_can_comment: meta.comments.fans_only(),
                     url: String::new(),
                 },
                 image_urls,
@@ -309,9 +310,15 @@ impl<'a> Publisher<'a> {
     }
 
     /// An image's CDN URL (body images) or media_id (covers), uploading it only if
-    /// no earlier run did.
-    fn upload(&mut self, kind: UploadKind, path: &std::path::Path) -> Result<String, PublishError> {
-        let file = crate::content::relative_path(self.root, path);
+    /// no earlier run did. `path` is the processed file that is sent, `source` the
+    /// writer's file it was made from, which messages and the ledger name.
+    fn upload(
+        &mut self,
+        kind: UploadKind,
+        path: &std::path::Path,
+        source: &std::path::Path,
+    ) -> Result<String, PublishError> {
+        let file = crate::content::relative_path(self.root, source);
         let read = |source| PublishError::Read {
             file: file.clone(),
             source,
@@ -325,7 +332,9 @@ impl<'a> Publisher<'a> {
         if let Some(c) = cached {
             return Ok(c.to_string());
         }
-        let name = path
+        // The writer's name with the extension of what is sent: still.webp → still.jpg.
+        let name = source
+            .with_extension(path.extension().unwrap_or_default())
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();

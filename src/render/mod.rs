@@ -16,7 +16,8 @@ pub use theme::Theme;
 use crate::config::Config;
 use crate::content::paths::confine;
 use crate::content::{resolve_path, PathProblem, Post};
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::images::Pipeline;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,9 +35,13 @@ pub struct Article {
 /// A local file the article needs: copied next to the output, uploaded on publish.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Asset {
-    /// Absolute path of the source file.
+    /// The file to copy and upload: the processed image in the cache (see
+    /// [`crate::images`]), or the source itself when rendering without a pipeline.
     #[serde(skip)]
     pub path: PathBuf,
+    /// Absolute path of the writer's file, which is never changed.
+    #[serde(skip)]
+    pub source: PathBuf,
     /// The `src` used in the fragment, also the file name in the post's output folder.
     pub name: String,
     pub width: Option<u32>,
@@ -47,6 +52,8 @@ pub struct RenderContext<'a> {
     pub root: &'a Path,
     pub config: &'a Config,
     pub theme: &'a Theme,
+    /// Makes local images fit for WeChat; without one they are used as written.
+    pub images: Option<&'a Pipeline>,
 }
 
 #[derive(Serialize)]
@@ -78,7 +85,7 @@ pub fn render_post(
     let index = LineIndex::new(&post.text);
     let mut body = markdown::render(post.body(), &mut |src, range| {
         let pos = index.pos(post.body_offset + range.start);
-        resolve_image(ctx.root, post, src, &mut images, &mut names, |d| {
+        resolve_image(ctx, post, src, &mut images, &mut names, |d| {
             diags.push(d.with_pos(&post.source, pos))
         })
     })
@@ -285,7 +292,7 @@ impl ImageProblem {
 }
 
 fn resolve_image(
-    root: &Path,
+    ctx: &RenderContext,
     post: &Post,
     src: &str,
     images: &mut Vec<Asset>,
@@ -312,6 +319,7 @@ fn resolve_image(
             width: None,
         };
     }
+    let root = ctx.root;
     let path = resolve_path(root, post.dir(), src);
     let resolved = confine(root, &path);
     if let Some(name) = names.get(&path) {
@@ -324,7 +332,37 @@ fn resolve_image(
             width,
         };
     }
+    let mut file = path.clone();
+    let mut ext = None;
     let width = match resolved {
+        Ok(_) if ctx.images.is_some() => {
+            let pipeline = ctx.images.expect("checked");
+            match pipeline.process(&path) {
+                Ok(processed) => {
+                    if let Some(note) = &processed.note {
+                        report(ImageProblem(Diagnostic::new(
+                            "",
+                            crate::diagnostic::Pos::START,
+                            "image-converted",
+                            Severity::Info,
+                            format!("image `{src}`: {note}"),
+                        )));
+                    }
+                    file = processed.path.clone();
+                    ext = Some(processed.kind);
+                    Some(processed.width)
+                }
+                Err(why) => {
+                    report(problem(
+                        "image-too-large",
+                        Severity::Error,
+                        format!("cannot use image `{src}`: {why}"),
+                        "open it in an image editor and export it again as jpg or png",
+                    ));
+                    None
+                }
+            }
+        }
         Ok(_) => match imagesize::size(&path) {
             Ok(size) => Some(size.width as u32),
             Err(e) => {
@@ -363,10 +401,22 @@ fn resolve_image(
             };
         }
     };
-    let name = unique_name(&path, images);
+    // A converted image is named for what it now is: photo.webp → photo.jpg.
+    let named = match ext {
+        Some(kind)
+            if !path
+                .extension()
+                .is_some_and(|e| kind.matches_ext(&e.to_string_lossy())) =>
+        {
+            path.with_extension(kind.ext())
+        }
+        _ => path.clone(),
+    };
+    let name = unique_name(&named, images);
     names.insert(path.clone(), name.clone());
     images.push(Asset {
-        path,
+        path: file,
+        source: path,
         name: name.clone(),
         width,
     });

@@ -5,7 +5,8 @@ use super::state::{self, Draft, State};
 use super::wire::{draft_pos, ok, page, status, Reply, Req};
 use super::Shared;
 use crate::wechat::limits::{
-    ARTICLES_MAX, CONTENT_MAX_BYTES, CONTENT_MAX_CHARS, DIGEST_MAX_CHARS, TITLE_MAX_CHARS,
+    ARTICLES_MAX, AUTHOR_MAX_CHARS, CONTENT_MAX_BYTES, CONTENT_MAX_CHARS, DIGEST_MAX_CHARS,
+    SOURCE_URL_MAX_BYTES, TITLE_MAX_CHARS,
 };
 use crate::wechat::types::{
     ApiStatus, DraftAddRequest, DraftAddResponse, DraftArticle, DraftItem, DraftPage,
@@ -30,8 +31,14 @@ fn validate_articles(s: &State, articles: &[DraftArticle]) -> Result<(), Json<Va
         if a.title.chars().count() > TITLE_MAX_CHARS {
             return Err(status(45003, "title size out of limit"));
         }
+        if a.author.chars().count() > AUTHOR_MAX_CHARS {
+            return Err(status(45110, "author size out of limit"));
+        }
         if a.digest.chars().count() > DIGEST_MAX_CHARS {
             return Err(status(45004, "description size out of limit"));
+        }
+        if a.content_source_url.len() > SOURCE_URL_MAX_BYTES {
+            return Err(status(45005, "url size out of limit"));
         }
         if a.content.trim().is_empty() {
             return Err(status(44004, "empty content"));

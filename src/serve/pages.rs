@@ -299,7 +299,11 @@ impl Pages {
         let mut c = Context::new();
         c.insert("source", &entry.source);
         c.insert("errors", &errors);
-        c.insert("warnings", &(diagnostics.len() - errors));
+        let warnings = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Warning)
+            .count();
+        c.insert("warnings", &warnings);
         c.insert("diagnostics", &diagnostics);
         c.insert(
             "column",

@@ -47,8 +47,12 @@ impl Entry {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Warnings only: notes (`info`, such as a converted image) are no problem.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Warning)
+            .count()
     }
 }
 
@@ -501,7 +505,7 @@ fn asset_use(entry: &Entry, asset: &Path) -> AssetUse {
     let in_article = entry
         .article
         .as_ref()
-        .is_some_and(|a| a.images.iter().any(|i| i.path == asset));
+        .is_some_and(|a| a.images.iter().any(|i| i.source == asset));
     let named = asset
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -509,11 +513,12 @@ fn asset_use(entry: &Entry, asset: &Path) -> AssetUse {
         .is_some_and(|(name, post)| post.body().contains(&*name));
     if in_article || named {
         AssetUse::Rendered
-    } else if entry
-        .post
-        .as_ref()
-        .and_then(|p| p.meta.cover_path.as_deref())
-        == Some(asset)
+    } else if entry.post.as_ref().and_then(|p| {
+        p.meta
+            .cover_source
+            .as_deref()
+            .or(p.meta.cover_path.as_deref())
+    }) == Some(asset)
     {
         AssetUse::Cover
     } else {

@@ -164,11 +164,16 @@ fn help_for(code: i64, endpoint: &str) -> Option<String> {
                 .into()
         }
         40005 | 40009 => "images must be JPG or PNG, body images under 1 MB, covers under 10 MB".into(),
-        45002 | 45003 | 45004 | 45008 => {
-            "a draft allows a title of at most 64 characters, a summary of at most 120, content \
-             under 20,000 characters and 1 MB, and at most 8 articles; run `wxpress check`"
-                .into()
-        }
+        45002 | 45003 | 45004 | 45005 | 45008 | 45110 => format!(
+            "a draft allows a title of at most {} characters, an author of at most {}, a summary \
+             of at most {}, a source_url of at most {} bytes, content under 20,000 characters \
+             and 1 MB, and at most {} articles; run `wxpress check`",
+            super::limits::TITLE_MAX_CHARS,
+            super::limits::AUTHOR_MAX_CHARS,
+            super::limits::DIGEST_MAX_CHARS,
+            super::limits::SOURCE_URL_MAX_BYTES,
+            super::limits::ARTICLES_MAX,
+        ),
         _ => return None,
     })
 }

@@ -3,14 +3,28 @@
 //! Source: WeChat's server API documentation for `draft/add`, `media/uploadimg`
 //! and `material/add_material` (developers.weixin.qq.com, 草稿箱 / 素材管理).
 
-/// `media/uploadimg`: body images must be smaller than 1 MB (40009 otherwise).
+/// `media/uploadimg`: body images must be JPG or PNG (40005 otherwise) and smaller
+/// than 1 MB (40009 otherwise): "图片仅支持jpg/png格式，大小必须在1MB以下",
+/// <https://developers.weixin.qq.com/doc/service/api/material/permanent/api_uploadimage>
+/// Article content may only use images uploaded there (the draft/add page below:
+/// "外部图片url将被过滤"), so no upload path keeps a GIF's animation in a body.
 pub const IMAGE_MAX_BYTES: u64 = 1024 * 1024;
 /// `material/add_material` (type image), used for covers: up to 10 MB.
 pub const MATERIAL_MAX_BYTES: u64 = 10 * 1024 * 1024;
-/// `draft/add` title, in characters.
-pub const TITLE_MAX_CHARS: usize = 64;
-/// `draft/add` digest (the summary), in characters.
-pub const DIGEST_MAX_CHARS: usize = 120;
+// `draft/add` article fields, from the current reference page (新增草稿, read 2026-12):
+// https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_add
+// 标题 "总长度不超过32个字", 作者 "总长度不超过16个字", 摘要 "总长度不超过128个字。仅有单图文
+// 消息才有摘要", content_source_url "大小不可超过1 kb".
+
+/// `draft/add` title, in characters (45003 over it).
+pub const TITLE_MAX_CHARS: usize = 32;
+/// `draft/add` author, in characters (45110 over it).
+pub const AUTHOR_MAX_CHARS: usize = 16;
+/// `draft/add` digest (the summary), in characters (45004 over it). Only a
+/// single-article push shows a digest; in a push of several WeChat leaves it empty.
+pub const DIGEST_MAX_CHARS: usize = 128;
+/// `draft/add` `content_source_url` (阅读原文), in bytes (45005 over it).
+pub const SOURCE_URL_MAX_BYTES: usize = 1024;
 /// `draft/add` content: less than 20,000 characters of final HTML…
 pub const CONTENT_MAX_CHARS: usize = 20_000;
 /// …and less than 1 MB.

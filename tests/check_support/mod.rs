@@ -36,13 +36,16 @@ impl TestSite {
         path
     }
 
-    /// A file that image readers take for a `width`×`height` PNG (header only),
-    /// padded to `bytes` when given.
+    /// A real `width`×`height` grey PNG (the image pipeline decodes it), padded
+    /// with zeros after its end to `bytes` when given.
     pub fn png_sized(&self, rel: &str, width: u32, height: u32, bytes: usize) {
-        let mut data = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-        data.extend(width.to_be_bytes());
-        data.extend(height.to_be_bytes());
-        data.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        let mut data = Vec::new();
+        image::GrayImage::from_pixel(width, height, image::Luma([128]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut data),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
         if data.len() < bytes {
             data.resize(bytes, 0);
         }
