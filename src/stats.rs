@@ -513,3 +513,170 @@ mod tests {
         assert_eq!(push_msg_data_id(&rec).as_deref(), Some("2247483904"));
     }
 }
+
+/// Pushes a slot or weekday needs before [`advise`] compares it with others.
+pub const MIN_PUSHES_PER_SLOT: usize = 3;
+
+/// Day-1 readers per notified follower of the pushes at one time of day (or on
+/// one weekday).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlotStat {
+    /// `20:30`, or `Tue`.
+    pub slot: String,
+    /// Pushes with a day-1 number (the sample size).
+    pub pushes: usize,
+    /// Their mean day-1 readers per notified follower.
+    pub day1_read_per_notified: f64,
+}
+
+/// When to push, from history: broadcasts' headlines only (they are what
+/// followers were notified of), by the push's time of day and weekday in the
+/// site's timezone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Advice {
+    /// Best first.
+    pub slots: Vec<SlotStat>,
+    pub weekdays: Vec<SlotStat>,
+    /// A value for `[schedule] slots`: the times with at least
+    /// [`MIN_PUSHES_PER_SLOT`] pushes that did at least 80 % as well as the best
+    /// one, in time order. `None` until at least two times of day have that many
+    /// pushes to compare.
+    pub suggested_slots: Option<Vec<String>>,
+}
+
+/// [`Advice`] from report rows (any filter, any order).
+pub fn advise(rows: &[Row]) -> Advice {
+    let mut by_slot: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut by_day: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for r in rows {
+        let headline = MsgKey::parse(&r.msgid).is_some_and(|k| k.index == 1);
+        let (Some(rate), Some(slot), true, true) = (
+            r.day1_read_per_notified,
+            r.push_slot.as_deref(),
+            r.notified,
+            headline,
+        ) else {
+            continue;
+        };
+        let Some((day, time)) = slot.split_once(' ') else {
+            continue;
+        };
+        by_slot.entry(time.to_string()).or_default().push(rate);
+        by_day.entry(day.to_string()).or_default().push(rate);
+    }
+    let stats = |groups: BTreeMap<String, Vec<f64>>| {
+        let mut out: Vec<SlotStat> = groups
+            .into_iter()
+            .map(|(slot, rates)| SlotStat {
+                slot,
+                pushes: rates.len(),
+                day1_read_per_notified: rates.iter().sum::<f64>() / rates.len() as f64,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.day1_read_per_notified
+                .total_cmp(&a.day1_read_per_notified)
+                .then(a.slot.cmp(&b.slot))
+        });
+        out
+    };
+    let slots = stats(by_slot);
+    let weekdays = stats(by_day);
+    let sampled: Vec<&SlotStat> = slots
+        .iter()
+        .filter(|s| s.pushes >= MIN_PUSHES_PER_SLOT)
+        .collect();
+    let suggested_slots = (sampled.len() >= 2).then(|| {
+        let best = sampled[0].day1_read_per_notified;
+        let mut keep: Vec<String> = sampled
+            .iter()
+            .filter(|s| s.day1_read_per_notified >= best * 0.8)
+            .map(|s| s.slot.clone())
+            .collect();
+        keep.sort();
+        keep
+    });
+    Advice {
+        slots,
+        weekdays,
+        suggested_slots,
+    }
+}
+
+#[cfg(test)]
+mod advice_tests {
+    use super::*;
+
+    fn push(n: usize, slot: &str, rate: f64) -> Row {
+        Row {
+            source: None,
+            title: format!("p{n}"),
+            column: None,
+            msgid: format!("{}_1", 1000 + n),
+            mode: Some(PublishMode::Broadcast),
+            notified: true,
+            published_at: String::new(),
+            push_slot: Some(slot.into()),
+            ref_date: String::new(),
+            stat_date: String::new(),
+            read_user: 0,
+            share_user: 0,
+            add_to_fav_user: 0,
+            like_user: 0,
+            comment_count: 0,
+            read_per_notified: Some(rate),
+            day1_read_per_notified: Some(rate),
+            day1_read_user: None,
+            day7_read_user: None,
+        }
+    }
+
+    #[test]
+    fn the_slot_that_is_read_most_is_suggested_once_there_is_enough_data() {
+        let mut rows = vec![
+            push(1, "Mon 12:00", 0.10),
+            push(2, "Tue 12:00", 0.12),
+            push(3, "Wed 12:00", 0.08),
+            push(4, "Mon 20:30", 0.30),
+            push(5, "Tue 20:30", 0.28),
+            push(6, "Wed 20:30", 0.32),
+            // One lucky push at 07:00 is not enough to say anything.
+            push(7, "Thu 07:00", 0.90),
+        ];
+        // Not a headline, and not notified: left out.
+        let mut second = push(8, "Fri 12:00", 0.99);
+        second.msgid = "1001_2".into();
+        rows.push(second);
+        let mut silent = push(9, "Fri 12:00", 0.99);
+        silent.notified = false;
+        rows.push(silent);
+
+        let advice = advise(&rows);
+        assert_eq!(advice.suggested_slots, Some(vec!["20:30".to_string()]));
+        assert_eq!(advice.slots[0].slot, "07:00");
+        assert_eq!(advice.slots[0].pushes, 1);
+        let evening = advice.slots.iter().find(|s| s.slot == "20:30").unwrap();
+        assert_eq!(evening.pushes, 3);
+        assert!((evening.day1_read_per_notified - 0.30).abs() < 1e-9);
+        assert_eq!(advice.weekdays[0].slot, "Thu");
+        assert_eq!(advice.weekdays.iter().map(|d| d.pushes).sum::<usize>(), 7);
+
+        // Two close slots are both kept.
+        let mut close = rows.clone();
+        for (n, day) in ["Mon", "Tue", "Wed"].into_iter().enumerate() {
+            close.push(push(20 + n, &format!("{day} 18:00"), 0.27));
+        }
+        assert_eq!(
+            advise(&close).suggested_slots,
+            Some(vec!["18:00".to_string(), "20:30".to_string()])
+        );
+
+        // Two pushes per slot: not enough to suggest anything.
+        let few: Vec<Row> = rows
+            .iter()
+            .filter(|r| r.title != "p3" && r.title != "p6")
+            .cloned()
+            .collect();
+        assert_eq!(advise(&few).suggested_slots, None);
+    }
+}

@@ -81,6 +81,17 @@ fn stats_are_fetched_once_joined_to_their_posts_and_reported_offline() {
         .unwrap();
     let msg_data_id = ours["msg_data_id"].to_string();
     assert_eq!(site.pushes()[0]["msg_data_id"], msg_data_id.as_str());
+    // …and the one message/mass/sendall answered.
+    let broadcast = st["published"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["broadcast"].as_bool().unwrap())
+        .unwrap();
+    assert_eq!(
+        other.pushes()[0]["msg_data_id"],
+        broadcast["msg_data_id"].to_string().as_str()
+    );
 
     // The same day there is nothing to fetch yet: the data API has data up to
     // yesterday.

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wxpress::ledger::{self, LedgerView};
-use wxpress::stats::{self, Filter, Row, Sort, Store};
+use wxpress::stats::{self, Advice, Filter, Row, Sort, Store};
 use wxpress::wechat::Client;
 
 /// Review what each published post did: reads, shares, favourites, day 1 and day 7.
@@ -125,7 +125,10 @@ pub fn run(args: Args) -> ExitCode {
             serde_json::to_string_pretty(&rows).unwrap_or_default()
         ),
         Format::Csv => print!("{}", csv(&rows)),
-        Format::Human => print_human(&rows),
+        Format::Human => {
+            print_human(&rows);
+            print_advice(&stats::advise(&rows));
+        }
     }
     ExitCode::SUCCESS
 }
@@ -213,4 +216,48 @@ fn csv(rows: &[Row]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// When to push: only broadcasts' headlines say how notified followers answer.
+fn print_advice(advice: &Advice) {
+    if advice.slots.is_empty() {
+        return;
+    }
+    println!();
+    println!("when to push (day-1 readers per notified follower, broadcast headlines):");
+    for s in &advice.slots {
+        println!(
+            "  {:<6} {:>6}  {} push(es)",
+            s.slot,
+            percent(Some(s.day1_read_per_notified)),
+            s.pushes
+        );
+    }
+    let days: Vec<String> = advice
+        .weekdays
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} ({})",
+                d.slot,
+                percent(Some(d.day1_read_per_notified)),
+                d.pushes
+            )
+        })
+        .collect();
+    println!("  by weekday: {}", days.join(", "));
+    match &advice.suggested_slots {
+        Some(slots) => println!(
+            "  suggestion: [schedule] slots = [{}]",
+            slots
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => println!(
+            "  not enough data for a suggestion yet: it needs {} broadcasts at each of two times of day",
+            stats::MIN_PUSHES_PER_SLOT
+        ),
+    }
 }
