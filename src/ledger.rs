@@ -118,6 +118,9 @@ pub enum PushState {
     Submitted {
         media_id: String,
         publish_id: String,
+        /// What `freepublish/submit` answered as `msg_data_id`: the push's id in
+        /// the data API (absent in ledgers written before wxpress kept it).
+        msg_data_id: Option<String>,
     },
     /// On WeChat's published list. The ids are absent when the push was found
     /// there rather than published by this ledger's runs.
@@ -126,6 +129,7 @@ pub enum PushState {
         publish_id: Option<String>,
         article_id: Option<String>,
         urls: Vec<String>,
+        msg_data_id: Option<String>,
     },
     /// `message/mass/sendall` is being called with this `clientmsgid`.
     Sending {
@@ -136,6 +140,8 @@ pub enum PushState {
         media_id: String,
         clientmsgid: String,
         msg_id: String,
+        /// What `message/mass/sendall` answered as `msg_data_id`.
+        msg_data_id: Option<String>,
     },
     Superseded,
 }
@@ -179,6 +185,17 @@ impl PushState {
     pub fn msg_id(&self) -> Option<&str> {
         match self {
             PushState::Sent { msg_id, .. } => Some(msg_id),
+            _ => None,
+        }
+    }
+
+    /// The push's id in the data API: its articles' statistics are
+    /// `<msg_data_id>_<position>` (`wechat::types::MsgKey`).
+    pub fn msg_data_id(&self) -> Option<&str> {
+        match self {
+            PushState::Submitted { msg_data_id, .. }
+            | PushState::Published { msg_data_id, .. }
+            | PushState::Sent { msg_data_id, .. } => msg_data_id.as_deref(),
             _ => None,
         }
     }
@@ -251,6 +268,9 @@ struct PushLine {
     clientmsgid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     msg_id: Option<String>,
+    /// Since the data API was joined to the ledger; older lines lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    msg_data_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     urls: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -284,12 +304,14 @@ impl TryFrom<PushLine> for PushRecord {
                     .publish_id
                     .clone()
                     .ok_or_else(|| missing("publish_id"))?,
+                msg_data_id: line.msg_data_id.clone(),
             },
             StateName::Published => PushState::Published {
                 media_id: line.media_id.clone(),
                 publish_id: line.publish_id.clone(),
                 article_id: line.article_id.clone(),
                 urls: line.urls.clone(),
+                msg_data_id: line.msg_data_id.clone(),
             },
             StateName::Sending => PushState::Sending {
                 media_id: media_id()?,
@@ -299,6 +321,7 @@ impl TryFrom<PushLine> for PushRecord {
                 media_id: media_id()?,
                 clientmsgid: clientmsgid()?,
                 msg_id: line.msg_id.clone().ok_or_else(|| missing("msg_id"))?,
+                msg_data_id: line.msg_data_id.clone(),
             },
             StateName::Superseded => PushState::Superseded,
         };
@@ -329,6 +352,7 @@ impl From<PushRecord> for PushLine {
             media_id: state.media_id().map(str::to_string),
             publish_id: state.publish_id().map(str::to_string),
             msg_id: state.msg_id().map(str::to_string),
+            msg_data_id: state.msg_data_id().map(str::to_string),
             urls: state.urls().to_vec(),
             article_id,
             clientmsgid,
@@ -543,19 +567,36 @@ mod tests {
             media_id: "m1".into(),
             clientmsgid: "c1".into(),
             msg_id: "42".into(),
+            msg_data_id: Some("2247483904".into()),
         };
         let line = serde_json::to_string(&record(sent.clone())).unwrap();
         assert!(
             line.contains(r#""state":"sent""#)
                 && line.contains(r#""media_id":"m1""#)
                 && line.contains(r#""clientmsgid":"c1""#)
-                && line.contains(r#""msg_id":"42""#),
+                && line.contains(r#""msg_id":"42""#)
+                && line.contains(r#""msg_data_id":"2247483904""#),
             "{line}"
         );
         match serde_json::from_str::<Entry>(&line).unwrap() {
             Entry::Push(rec) => assert_eq!(rec.state, sent),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Lines written before the ledger kept `msg_data_id` read as before, without it.
+    #[test]
+    fn an_old_line_without_msg_data_id_still_reads() {
+        let old = r#"{"event":"push","at":"t","push":"p","state":"published","mode":"publish","posts":[],"media_id":"m","publish_id":"9","article_id":"a","urls":["u"]}"#;
+        match serde_json::from_str::<Entry>(old).unwrap() {
+            Entry::Push(rec) => {
+                assert_eq!(rec.state.msg_data_id(), None);
+                assert_eq!(rec.state.publish_id(), Some("9"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let old = r#"{"event":"push","at":"t","push":"p","state":"sent","mode":"broadcast","posts":[],"media_id":"m","clientmsgid":"c","msg_id":"1"}"#;
+        assert!(serde_json::from_str::<Entry>(old).is_ok());
     }
 
     #[test]

@@ -24,4 +24,5 @@ pub mod sandbox;
 pub mod schedule;
 pub mod serve;
 pub mod site;
+pub mod stats;
 pub mod wechat;

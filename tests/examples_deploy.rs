@@ -88,8 +88,36 @@ fn github_workflow_runs_due_on_a_schedule_with_concurrency_secret_and_ledger_com
     assert_eq!(commit_step["if"].as_str(), Some("always()"));
     assert!(commit_step["run"].as_str().unwrap().contains("git push"));
     assert!(commit > steps.iter().position(|s| s == publish).unwrap());
-    // The secret appears only as a reference to the repository secret.
-    assert_eq!(text.matches("WXPRESS_APP_SECRET:").count(), 1);
+    // The secret appears only as a reference to the repository secret, in the
+    // publishing and statistics steps.
+    assert_eq!(text.matches("WXPRESS_APP_SECRET:").count(), 2);
+    assert_eq!(
+        text.matches("WXPRESS_APP_SECRET: ${{ secrets.WXPRESS_APP_SECRET }}")
+            .count(),
+        2
+    );
+
+    // Once a day it fetches the statistics, without ever failing the run, before
+    // the commit that also takes .wxpress/stats/.
+    assert_eq!(on["schedule"][1]["cron"].as_str(), Some("17 2 * * *"));
+    let stats = steps
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.trim() == "wxpress stats --fetch")
+        })
+        .expect("a step running `wxpress stats --fetch`");
+    assert_eq!(steps[stats]["continue-on-error"].as_bool(), Some(true));
+    assert!(steps[stats]["if"]
+        .as_str()
+        .unwrap()
+        .contains("github.event.schedule == '17 2 * * *'"));
+    assert!(stats < commit);
+    assert!(commit_step["run"]
+        .as_str()
+        .unwrap()
+        .contains("git add .wxpress/stats"));
 }
 
 #[test]
@@ -222,6 +250,9 @@ fn github_workflow_keeps_ledger_lines_when_the_first_push_is_refused() {
         "{\"old\":1}\n{\"new\":2}\n",
     )
     .unwrap();
+    // The daily statistics fetch wrote its first snapshots.
+    std::fs::create_dir_all(runner.join(".wxpress/stats")).unwrap();
+    std::fs::write(runner.join(".wxpress/stats/2026-12.jsonl"), "{\"s\":1}\n").unwrap();
     // And pushes once more in the instant between the runner's rebase and its
     // push (a pre-push hook that races, once): that first push is refused.
     let hook = runner.join(".git/hooks/pre-push");
@@ -249,6 +280,10 @@ fn github_workflow_keeps_ledger_lines_when_the_first_push_is_refused() {
     );
     let ledger = git(&remote, &["show", "main:.wxpress/ledger.jsonl"]);
     assert_eq!(ledger, "{\"old\":1}\n{\"new\":2}\n");
+    assert_eq!(
+        git(&remote, &["show", "main:.wxpress/stats/2026-12.jsonl"]),
+        "{\"s\":1}\n"
+    );
     assert_eq!(git(&remote, &["show", "main:post.md"]), "新文章more\n");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("push refused (attempt 1)"),

@@ -20,7 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["schedule"],
     &["site"],
     &["output"],
-    &["build", "serve", "publish", "init"],
+    &["build", "serve", "publish", "init", "stats"],
 ];
 
 fn layer(module: &str) -> Option<usize> {

@@ -9,6 +9,7 @@ mod publish;
 mod sandbox;
 mod schedule;
 mod serve;
+mod stats;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,7 +34,7 @@ struct Cli {
 /// the same table). Only this module reads them; the library takes options.
 const ENVIRONMENT: &str = "\
 Environment:
-  WXPRESS_APP_SECRET         the account's app secret (publish, preview); read only
+  WXPRESS_APP_SECRET         the account's app secret (publish, preview, stats); read only
                              from here, never written or shown
   WXPRESS_API_BASE           API address, overriding [wechat] api_base (the sandbox:
                              http://127.0.0.1:8765) [default: WeChat's]
@@ -60,6 +61,7 @@ enum Command {
     Publish(publish::Args),
     Preview(preview::Args),
     Sandbox(sandbox::Args),
+    Stats(stats::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -72,6 +74,7 @@ pub fn run() -> ExitCode {
         Command::Sandbox(args) => sandbox::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Schedule(args) => schedule::run(args),
+        Command::Stats(args) => stats::run(args),
     }
 }
 

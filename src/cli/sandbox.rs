@@ -27,6 +27,9 @@ pub struct Args {
     /// Milliseconds a submitted article stays "publishing"
     #[arg(long, default_value = "1000")]
     publish_delay_ms: u64,
+    /// Emulate an unverified account: the data API (`wxpress stats`) answers 48001
+    #[arg(long)]
+    unverified: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -44,6 +47,7 @@ pub fn run(args: Args) -> ExitCode {
             Account::Service => AccountKind::Service,
         },
         publish_delay: Duration::from_millis(args.publish_delay_ms),
+        verified: !args.unverified,
         ..Options::default()
     };
     let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), args.port);

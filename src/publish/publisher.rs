@@ -253,6 +253,7 @@ impl<'a> Publisher<'a> {
             publish_id: rec.state.publish_id().map(str::to_string),
             article_id: Some(article_id),
             urls,
+            msg_data_id: rec.state.msg_data_id().map(str::to_string),
         };
         self.save(rec, state)
     }
@@ -524,17 +525,18 @@ impl<'a> Publisher<'a> {
                 self.progress
                     .step(&format!("submitting for publishing: {}", push.titles()));
                 match self.client.freepublish_submit(media_id) {
-                    Ok(publish_id) => {
+                    Ok(submission) => {
                         crash_point("submit");
                         self.save(
                             rec,
                             PushState::Submitted {
                                 media_id: media_id.to_string(),
-                                publish_id: publish_id.clone(),
+                                publish_id: submission.publish_id.clone(),
+                                msg_data_id: submission.msg_data_id,
                             },
                         )?;
                         crash_point("submitted");
-                        publish_id
+                        submission.publish_id
                     }
                     Err(e) if e.is_ambiguous() => {
                         self.progress
@@ -593,6 +595,8 @@ impl<'a> Publisher<'a> {
                         publish_id: Some(publish_id.to_string()),
                         article_id: status.article_id.clone(),
                         urls: status.urls(),
+                        // freepublish/get does not repeat it: kept from the submit.
+                        msg_data_id: rec.state.msg_data_id().map(str::to_string),
                     };
                     self.save(rec, published)?;
                     self.progress.step(&format!("published: {}", push.titles()));
@@ -730,6 +734,7 @@ impl<'a> Publisher<'a> {
                 media_id: media_id.to_string(),
                 clientmsgid: clientmsgid.clone(),
                 msg_id: msg_id.clone(),
+                msg_data_id: sent.msg_data_id.clone(),
             },
         )?;
         crash_point("sent");

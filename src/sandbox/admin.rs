@@ -42,8 +42,11 @@ struct PublishedByHand {
 pub async fn publish_by_hand(AxState(sb): AxState<Shared>, Req(r): Req<MediaIdRequest>) -> Reply {
     let mut s = sb.state();
     let pos = draft_pos(&s, &r.media_id)?;
-    let article_id = format!("sandbox-article-{}", s.next_id());
-    s.publish_draft(pos, article_id.clone(), false, None);
+    let n = s.next_id();
+    let article_id = format!("sandbox-article-{n}");
+    // The backend's 发表 makes a push the data API knows, like any other.
+    let msg_data_id = super::publish::MSG_DATA_ID_BASE + n;
+    s.publish_draft(pos, article_id.clone(), false, None, msg_data_id);
     ok(&PublishedByHand {
         errcode: 0,
         errmsg: "ok",
@@ -54,4 +57,20 @@ pub async fn publish_by_hand(AxState(sb): AxState<Shared>, Req(r): Req<MediaIdRe
 pub async fn state(AxState(sb): AxState<Shared>) -> Json<Value> {
     let s = sb.state();
     body(&*s)
+}
+
+/// `POST /__sandbox/clock {"days": N}`: moves the data API's clock N days
+/// forward (or back), so a test can ask for the numbers of articles published
+/// "days ago". Answers with the sandbox's idea of today.
+pub async fn clock(AxState(sb): AxState<Shared>, Json(req): Json<ClockRequest>) -> Json<Value> {
+    let mut s = sb.state();
+    s.day_offset += req.days;
+    let today = super::datacube::today(&s);
+    body(&serde_json::json!({ "errcode": 0, "errmsg": "ok", "today": today.to_string() }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ClockRequest {
+    #[serde(default)]
+    days: i64,
 }

@@ -23,7 +23,13 @@ pub async fn gate(
     req: Request,
     next: Next,
 ) -> Response {
-    let endpoint = req.uri().path().trim_start_matches("/cgi-bin/").to_string();
+    // `/cgi-bin/draft/add` → `draft/add`; `/datacube/…` keeps its family name.
+    let endpoint = req
+        .uri()
+        .path()
+        .trim_start_matches("/cgi-bin/")
+        .trim_start_matches('/')
+        .to_string();
     let fault = {
         let mut s = sb.state();
         *s.calls.entry(endpoint.clone()).or_default() += 1;

@@ -13,6 +13,9 @@ use crate::wechat::types::{
 use crate::wechat::DUPLICATE_CLIENTMSGID;
 use axum::extract::State as AxState;
 
+/// The sandbox's `msg_data_id`s of broadcasts.
+pub const MSG_DATA_ID_BASE: u64 = 2_000_000_000;
+
 pub async fn mass_sendall(AxState(sb): AxState<Shared>, Req(r): Req<MassSendRequest>) -> Reply {
     if r.msgtype != MSGTYPE_MPNEWS {
         return Err(status(
@@ -49,7 +52,8 @@ pub async fn mass_sendall(AxState(sb): AxState<Shared>, Req(r): Req<MassSendRequ
     let n = s.next_id();
     let msg_id = 1_000_000_000 + n;
     // A broadcast publishes the draft: it leaves the draft box.
-    s.publish_draft(pos, format!("sandbox-article-{n}"), true, None);
+    let msg_data_id = MSG_DATA_ID_BASE + n;
+    s.publish_draft(pos, format!("sandbox-article-{n}"), true, None, msg_data_id);
     s.sends.push(Send {
         msg_id,
         media_id,
@@ -61,7 +65,7 @@ pub async fn mass_sendall(AxState(sb): AxState<Shared>, Req(r): Req<MassSendRequ
     ok(&MassSendResponse {
         status: ApiStatus::new(0, "send job submission success"),
         msg_id: Some(MsgId::Number(msg_id)),
-        msg_data_id: Some(2_000_000_000u64 + n),
+        msg_data_id: Some(msg_data_id),
     })
 }
 

@@ -5,7 +5,8 @@
 //!
 //! Test controls live under `/__sandbox/`: `POST fault` (fail the next N calls of an
 //! endpoint), `POST expire_token`, `POST publish_by_hand` (what a writer does by
-//! pressing publish in the WeChat backend), `GET state` (everything the account holds).
+//! pressing publish in the WeChat backend), `GET state` (everything the account holds),
+//! `POST clock` (move the data API's days forward).
 //!
 //! Requests are read into, and answers written from, the types of
 //! `wechat::types`, the ones the client sends and reads, so the two cannot drift
@@ -15,6 +16,7 @@
 //! holds its handlers.
 
 mod admin;
+pub mod datacube;
 mod draft;
 mod gate;
 mod mass;
@@ -87,12 +89,17 @@ pub fn router(sandbox: Shared) -> Router {
         .route("/cgi-bin/message/mass/sendall", post(mass::mass_sendall))
         .route("/cgi-bin/message/mass/get", post(mass::mass_get))
         .route("/cgi-bin/message/mass/preview", post(mass::mass_preview))
+        .route(
+            "/datacube/getarticletotaldetail",
+            post(datacube::article_total_detail),
+        )
         .layer(middleware::from_fn_with_state(sandbox.clone(), gate::gate));
     Router::new()
         .route("/__sandbox/fault", post(admin::fault))
         .route("/__sandbox/expire_token", post(admin::expire_token))
         .route("/__sandbox/publish_by_hand", post(admin::publish_by_hand))
         .route("/__sandbox/state", get(admin::state))
+        .route("/__sandbox/clock", post(admin::clock))
         .merge(api)
         .layer(DefaultBodyLimit::max(BODY_MAX))
         .with_state(sandbox)

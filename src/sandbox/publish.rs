@@ -12,6 +12,10 @@ use crate::wechat::types::{
 use axum::extract::State as AxState;
 use std::time::Instant;
 
+/// The sandbox's `msg_data_id`s of free publishes (broadcasts use
+/// `super::mass::MSG_DATA_ID_BASE`).
+pub const MSG_DATA_ID_BASE: u64 = 2_100_000_000;
+
 pub async fn freepublish_submit(
     AxState(sb): AxState<Shared>,
     Req(r): Req<MediaIdRequest>,
@@ -20,16 +24,19 @@ pub async fn freepublish_submit(
     draft_pos(&s, &r.media_id)?;
     let n = s.next_id();
     let publish_id = format!("{}", 2_247_483_000u64 + n);
+    let msg_data_id = MSG_DATA_ID_BASE + n;
     s.publishes.push(Publish {
         publish_id: publish_id.clone(),
         media_id: r.media_id,
         status: 1,
         article_id: None,
         submitted: Some(Instant::now()),
+        msg_data_id,
     });
     ok(&FreepublishSubmitResponse {
         status: ApiStatus::new(0, "ok"),
         publish_id,
+        msg_data_id: Some(msg_data_id.to_string()),
     })
 }
 

@@ -16,6 +16,9 @@ pub struct Options {
     /// How long `freepublish/submit` stays "publishing" before it succeeds.
     pub publish_delay: Duration,
     pub token_ttl: Duration,
+    /// A verified account (认证): only those may use the data API (`datacube/…`),
+    /// which answers 48001 otherwise.
+    pub verified: bool,
 }
 
 impl Default for Options {
@@ -26,6 +29,7 @@ impl Default for Options {
             account: AccountKind::Subscription,
             publish_delay: Duration::from_millis(300),
             token_ttl: Duration::from_secs(7200),
+            verified: true,
         }
     }
 }
@@ -99,6 +103,8 @@ pub struct Publish {
     pub article_id: Option<String>,
     #[serde(skip)]
     pub submitted: Option<Instant>,
+    /// What `freepublish/submit` answered as `msg_data_id`.
+    pub msg_data_id: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,6 +117,8 @@ pub struct Published {
     pub publish_id: Option<String>,
     pub articles: Vec<DraftArticle>,
     pub update_time: i64,
+    /// The push's id in the data API (`msgid` = `<msg_data_id>_<index>`).
+    pub msg_data_id: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +166,9 @@ pub struct State {
     pub faults: HashMap<String, VecDeque<Fault>>,
     #[serde(skip)]
     pub seq: u64,
+    /// Days the data API's clock is ahead of the real one (`POST
+    /// /__sandbox/clock`), so tests can look at published articles days later.
+    pub day_offset: i64,
 }
 
 impl State {
@@ -205,7 +216,8 @@ impl State {
             };
             let article_id = format!("sandbox-article-{}", self.next_id());
             let publish_id = Some(self.publishes[i].publish_id.clone());
-            self.publish_draft(pos, article_id.clone(), false, publish_id);
+            let msg_data_id = self.publishes[i].msg_data_id;
+            self.publish_draft(pos, article_id.clone(), false, publish_id, msg_data_id);
             self.publishes[i].status = 0;
             self.publishes[i].article_id = Some(article_id);
         }
@@ -219,6 +231,7 @@ impl State {
         article_id: String,
         broadcast: bool,
         publish_id: Option<String>,
+        msg_data_id: u64,
     ) {
         let draft = self.drafts.remove(pos);
         let articles = with_urls(&article_id, draft.articles);
@@ -228,6 +241,7 @@ impl State {
             publish_id,
             articles,
             update_time: now_unix(),
+            msg_data_id,
         });
     }
 

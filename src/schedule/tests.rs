@@ -427,12 +427,14 @@ fn with_ids(name: StateName) -> PushState {
         StateName::Submitted => PushState::Submitted {
             media_id: id(),
             publish_id: id(),
+            msg_data_id: None,
         },
         StateName::Published => PushState::Published {
             media_id: Some(id()),
             publish_id: Some(id()),
             article_id: Some(id()),
             urls: vec![],
+            msg_data_id: None,
         },
         StateName::Sending => PushState::Sending {
             media_id: id(),
@@ -442,6 +444,7 @@ fn with_ids(name: StateName) -> PushState {
             media_id: id(),
             clientmsgid: id(),
             msg_id: id(),
+            msg_data_id: None,
         },
         StateName::Superseded => PushState::Superseded,
     }

@@ -153,6 +153,16 @@ fn help_for(code: i64, endpoint: &str) -> Option<String> {
              resets, or use mode = \"publish\" (no push notification, no quota)"
                 .into()
         }
+        48001 if endpoint.starts_with("datacube/") => format!(
+            "WeChat gives the data API ({endpoint}) only to verified accounts (认证的订阅号 or \
+             服务号): verify this account in the Official Accounts Platform (设置与开发 → 账号设置 \
+             → 微信认证), or read the numbers in the backend under 内容分析. `wxpress stats \
+             --offline` still reports the snapshots already in .wxpress/stats/"
+        ),
+        61500 | 61501 => "the data API takes dates as YYYY-MM-DD, end_date at most yesterday \
+                          (China time) and at most 30 days of publishing per call; wxpress \
+                          keeps to that, so check --now and the machine's clock"
+            .into(),
         48001 => format!(
             "this account has no permission for {endpoint} (unverified accounts cannot use it): \
              use mode = \"draft\" and press publish in the WeChat backend, or paste the article \
@@ -204,6 +214,19 @@ mod tests {
     fn permission_error_suggests_draft_mode() {
         assert!(api(48001).to_string().contains("mode = \"draft\""));
         assert!(api(48001).to_string().contains("Copy for WeChat"));
+    }
+
+    #[test]
+    fn the_data_api_says_it_needs_a_verified_account() {
+        let e = WechatError::Api {
+            endpoint: "datacube/getarticletotaldetail".into(),
+            code: 48001,
+            message: "api unauthorized".into(),
+        };
+        let text = e.to_string();
+        assert!(text.contains("only to verified accounts"), "{text}");
+        assert!(text.contains("--offline"), "{text}");
+        assert!(!text.contains("mode = \"draft\""), "{text}");
     }
 
     #[test]

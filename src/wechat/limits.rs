@@ -39,3 +39,8 @@ pub const PAGE_MAX: u64 = 20;
 /// File extensions of the images `media/uploadimg` takes (jpg/png), which wxpress
 /// also requires of covers.
 pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png"];
+/// `datacube/getarticletotaldetail`: days of publishing one call covers at most
+/// ("统计周期内(最大30天)"); longer ranges are asked for in windows of this size,
+/// and each article's totals run for this many days from its publishing day.
+/// <https://developers.weixin.qq.com/doc/subscription/api/wedata/news/api_getarticletotaldetail>
+pub const DATACUBE_MAX_DAYS: i64 = 30;

@@ -8,6 +8,7 @@
 //! connection); otherwise the error comes back and the publish protocol reconciles
 //! with WeChat before trying again.
 
+pub mod datacube;
 mod error;
 pub mod limits;
 pub mod types;
@@ -244,7 +245,13 @@ impl Client {
         accept: &[i64],
     ) -> Result<Value, WechatError> {
         let (path, query) = endpoint.split_once('?').unwrap_or((endpoint, ""));
-        let mut req = self.http.post(format!("{}/cgi-bin/{path}", self.base));
+        // The data API lives beside cgi-bin: `/datacube/…`.
+        let prefix = if path.starts_with("datacube/") {
+            ""
+        } else {
+            "cgi-bin/"
+        };
+        let mut req = self.http.post(format!("{}/{prefix}{path}", self.base));
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             req = req.query(&[(k, v)]);
@@ -400,12 +407,16 @@ impl Client {
             .map(|_| ())
     }
 
-    /// `freepublish/submit` (creating): the publish_id.
-    pub fn freepublish_submit(&self, media_id: &str) -> Result<String, WechatError> {
+    /// `freepublish/submit` (creating): the publish_id, and the msg_data_id the
+    /// data API will know the push by.
+    pub fn freepublish_submit(&self, media_id: &str) -> Result<Submission, WechatError> {
         let ep = "freepublish/submit";
         let answer: FreepublishSubmitResponse =
             self.request(ep, &MediaIdRequest::new(media_id), true)?;
-        Self::present(ep, "publish_id", answer.publish_id)
+        Ok(Submission {
+            publish_id: Self::present(ep, "publish_id", answer.publish_id)?,
+            msg_data_id: answer.msg_data_id,
+        })
     }
 
     pub fn freepublish_get(&self, publish_id: &str) -> Result<PublishStatus, WechatError> {
@@ -452,6 +463,7 @@ impl Client {
         Ok(Sent {
             msg_id: Self::present(ep, "msg_id", msg_id)?,
             repeat: answer.status.errcode == DUPLICATE_CLIENTMSGID,
+            msg_data_id: answer.msg_data_id.map(|id| id.to_string()),
         })
     }
 

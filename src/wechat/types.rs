@@ -198,6 +198,13 @@ pub struct FreepublishSubmitResponse {
     pub status: ApiStatus,
     #[serde(default, deserialize_with = "string_or_number")]
     pub publish_id: String,
+    /// 消息的数据ID: the `<msg_data_id>` of the data API's `msgid`s for this push.
+    #[serde(
+        default,
+        deserialize_with = "opt_string_or_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub msg_data_id: Option<String>,
 }
 
 /// `freepublish/get` request (answered with a [`PublishStatus`]).
@@ -517,6 +524,18 @@ pub struct Sent {
     pub msg_id: String,
     /// WeChat had already sent this `clientmsgid`: `msg_id` is the first send's.
     pub repeat: bool,
+    /// The push's id in the data API (`msgid` = `<msg_data_id>_<index>`), when
+    /// the answer carries it.
+    pub msg_data_id: Option<String>,
+}
+
+/// The answer to `freepublish/submit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub publish_id: String,
+    /// The push's id in the data API (`msgid` = `<msg_data_id>_<index>`), when
+    /// the answer carries it.
+    pub msg_data_id: Option<String>,
 }
 
 /// Who a broadcast goes to.
@@ -675,6 +694,7 @@ mod tests {
         round_trip(&FreepublishSubmitResponse {
             status: ApiStatus::new(0, "ok"),
             publish_id: "2247483001".into(),
+            msg_data_id: Some("2247483002".into()),
         });
         round_trip(&MassSendResponse {
             status: ApiStatus::new(0, "send job submission success"),
@@ -835,5 +855,201 @@ mod tests {
             expires_in: 1,
         };
         assert!(!format!("{answer:?}").contains("the-token"));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The data API (数据统计 → 图文分析, `datacube/…`), used by `wxpress stats`.
+//
+// WeChat's current pages (the older getarticlesummary / getarticletotal /
+// getuserread are marked 已停止维护, no longer maintained):
+// - 获取发表内容发表详细数据, `datacube/getarticletotaldetail`:
+//   <https://developers.weixin.qq.com/doc/subscription/api/wedata/news/api_getarticletotaldetail>
+// - 获取发表内容每日阅读数据, `datacube/getarticleread`:
+//   <https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread>
+// - 获取发表内容每日分享数据, `datacube/getarticleshare`:
+//   <https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare>
+// - 获取发表内容概况总数据, `datacube/getbizsummary`:
+//   <https://developers.weixin.qq.com/doc/subscription/api/wedata/news/api_getbizsummary>
+//
+// wxpress reads `getarticletotaldetail` only: for every article published in the
+// requested days it gives, per statistics day, the totals from the publishing day
+// up to that day (at most 30 days), which is exactly the day-1 / day-7 curve a
+// review needs. `getarticleread` / `getarticleshare` give one day's new reads or
+// shares of whatever was read that day (one day per call); they would add reads
+// after day 30, and `getbizsummary` the account's daily totals, neither of which
+// the reports use yet.
+// ---------------------------------------------------------------------------
+
+/// The request of every `datacube/…` call: a range of days, both included, as
+/// `YYYY-MM-DD`. `end_date` is at most yesterday (in the account's timezone,
+/// China time), and `getarticletotaldetail` covers at most
+/// [`super::limits::DATACUBE_MAX_DAYS`] days of publishing per call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DateRangeRequest {
+    #[serde(deserialize_with = "lenient")]
+    pub begin_date: String,
+    #[serde(deserialize_with = "lenient")]
+    pub end_date: String,
+}
+
+/// `datacube/getarticletotaldetail` answer.
+/// <https://developers.weixin.qq.com/doc/subscription/api/wedata/news/api_getarticletotaldetail>
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArticleTotalDetailResponse {
+    /// One entry per article published in the requested days.
+    #[serde(default)]
+    pub list: Vec<ArticleTotalDetail>,
+    /// `false`: the numbers are up to date; `true`: WeChat is still computing them.
+    #[serde(default)]
+    pub is_delay: bool,
+}
+
+/// Notified followers (`publish_type` 0): a broadcast (群发).
+pub const PUBLISH_TYPE_NOTIFIED: u8 = 0;
+/// Published without notifying followers (`publish_type` 1): a free publish (发布).
+pub const PUBLISH_TYPE_NOT_NOTIFIED: u8 = 1;
+
+/// One article in a `getarticletotaldetail` answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArticleTotalDetail {
+    /// The publishing day, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub ref_date: String,
+    /// `<msg_data_id>_<index>`: the `msg_data_id` that `freepublish/submit` or
+    /// `message/mass/sendall` returned, and the article's position in that push
+    /// (1 = headline). See [`MsgKey`].
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub msgid: String,
+    /// The article's title (answers carry it; the documentation's table does not
+    /// list it, so it may be empty).
+    #[serde(default)]
+    pub title: String,
+    /// [`PUBLISH_TYPE_NOTIFIED`] (0, 已通知) or [`PUBLISH_TYPE_NOT_NOTIFIED`]
+    /// (1, 未开启通知).
+    #[serde(default)]
+    pub publish_type: u8,
+    /// One entry per statistics day, from the publishing day on.
+    #[serde(default)]
+    pub detail_list: Vec<ArticleDayTotals>,
+}
+
+/// The totals of one article from its publishing day up to `stat_date`, both
+/// included ("[发表日期-统计日期] 期间内，所有指标新产生的数据总和").
+///
+/// The page names `stat_date`, `read_user`, `read_user_source` and `share_user`;
+/// the other counters are those of the same family of pages (`getbizsummary`:
+/// `zaikan_user`, `like_user`, `comment_count`) and of the answers WeChat sends
+/// (`collection_user` for favourites, which the retired getarticletotal called
+/// `add_to_fav_user`, read too). Every counter is optional on the wire and reads
+/// as 0 when absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArticleDayTotals {
+    pub stat_date: String,
+    /// 阅读人数: readers from every source.
+    pub read_user: u64,
+    /// 分享人数.
+    pub share_user: u64,
+    /// 收藏人数 (favourites).
+    #[serde(alias = "add_to_fav_user")]
+    pub collection_user: u64,
+    /// 拇指赞人数.
+    pub like_user: u64,
+    /// 爱心赞 (在看) 人数.
+    pub zaikan_user: u64,
+    pub comment_count: u64,
+    /// Readers per follower the push was delivered to, when followers were
+    /// notified (0 to 1); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_delivery_rate: Option<f64>,
+}
+
+/// A `msgid` of the data API split into its parts: `2247490098_1` is article 1
+/// (the headline) of the push whose `msg_data_id` is `2247490098`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MsgKey {
+    pub msg_data_id: String,
+    /// 1-based position in the push.
+    pub index: u32,
+}
+
+impl MsgKey {
+    /// `None` unless the text is `<digits>_<index ≥ 1>`.
+    pub fn parse(msgid: &str) -> Option<MsgKey> {
+        let (id, index) = msgid.trim().rsplit_once('_')?;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let index: u32 = index.parse().ok().filter(|i| *i >= 1)?;
+        Some(MsgKey {
+            msg_data_id: id.to_string(),
+            index,
+        })
+    }
+}
+
+impl fmt::Display for MsgKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}_{}", self.msg_data_id, self.index)
+    }
+}
+
+#[cfg(test)]
+mod datacube_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn msgids_split_into_push_and_position() {
+        let key = MsgKey::parse("2247490098_1").unwrap();
+        assert_eq!(key.msg_data_id, "2247490098");
+        assert_eq!(key.index, 1);
+        assert_eq!(key.to_string(), "2247490098_1");
+        assert_eq!(MsgKey::parse("12003_3").unwrap().index, 3);
+        for bad in [
+            "", "_", "12003", "12003_", "_3", "12003_0", "abc_1", "12_x", "1_2_3",
+        ] {
+            assert_eq!(MsgKey::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_article_total_detail_answer_reads() {
+        let answer: ArticleTotalDetailResponse = serde_json::from_value(json!({
+            "list": [{
+                "ref_date": "2025-11-01",
+                "msgid": "2247490098_1",
+                "title": "标题",
+                "publish_type": 0,
+                "detail_list": [
+                    { "stat_date": "2025-11-01", "read_user": 4123, "share_user": 366,
+                      "add_to_fav_user": 12, "read_user_source": [] },
+                    { "stat_date": "2025-11-02", "read_user": 5000, "share_user": 400,
+                      "collection_user": 20, "read_delivery_rate": 0.25 }
+                ]
+            }],
+            "is_delay": false
+        }))
+        .unwrap();
+        let a = &answer.list[0];
+        assert_eq!(a.publish_type, PUBLISH_TYPE_NOTIFIED);
+        assert_eq!(
+            a.detail_list[0].collection_user, 12,
+            "the old name reads too"
+        );
+        assert_eq!(a.detail_list[1].collection_user, 20);
+        assert_eq!(a.detail_list[1].read_delivery_rate, Some(0.25));
+        assert_eq!(a.detail_list[0].like_user, 0, "absent counters read as 0");
+        let range = DateRangeRequest {
+            begin_date: "2025-11-01".into(),
+            end_date: "2025-11-30".into(),
+        };
+        let wire = serde_json::to_value(&range).unwrap();
+        assert_eq!(
+            wire,
+            json!({ "begin_date": "2025-11-01", "end_date": "2025-11-30" })
+        );
     }
 }
