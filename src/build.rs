@@ -62,11 +62,15 @@ pub struct Outputs {
     pub cover: Option<String>,
 }
 
-/// The fragment's size as the draft API counts it.
+/// The fragment's size as the draft API counts it, and the text a reader sees.
 #[derive(Serialize)]
 pub struct Length {
+    /// Characters of the HTML (WeChat's limit is 20,000).
     pub chars: usize,
     pub bytes: usize,
+    /// Characters of visible text ([`crate::render::leaf::visible_chars`]):
+    /// `chars / text` is how much markup each character of text costs.
+    pub text: usize,
 }
 
 /// Builds the site. On any error nothing is written and every diagnostic is returned.
@@ -173,6 +177,7 @@ fn manifest(
                 length: Length {
                     chars: article.html.chars().count(),
                     bytes: article.html.len(),
+                    text: crate::render::leaf::visible_chars(&article.html),
                 },
                 fingerprint: fingerprint.clone(),
             })
