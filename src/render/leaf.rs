@@ -179,6 +179,43 @@ fn escape_attr(out: &mut String, value: &str) {
     }
 }
 
+/// The length of the text a reader sees in `html`, in characters: entities count
+/// as the character they stand for, a run of spaces and line breaks as one, tags
+/// and comments not at all.
+pub fn visible_chars(html: &str) -> usize {
+    struct Counter {
+        count: std::cell::Cell<usize>,
+        space: std::cell::Cell<bool>,
+    }
+    impl TokenSink for Counter {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::CharacterTokens(text) = token {
+                for c in text.chars() {
+                    let space = c.is_ascii_whitespace();
+                    if !(space && self.space.get()) {
+                        self.count.set(self.count.get() + 1);
+                    }
+                    self.space.set(space);
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let tokenizer = Tokenizer::new(
+        Counter {
+            count: 0.into(),
+            space: true.into(),
+        },
+        TokenizerOpts::default(),
+    );
+    let input = BufferQueue::default();
+    input.push_back(html.into());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.count.get()
+}
+
 #[cfg(test)]
 mod tests {
     use super::wrap;
