@@ -33,8 +33,9 @@ pub const HEIGHT: u32 = 360;
 pub const LINES_MAX: usize = 8;
 /// Width of the legend beside `first-days`.
 const LEGEND: u32 = 250;
-/// Characters of a title kept in a legend.
-const LEGEND_CHARS: usize = 14;
+/// Columns of a title kept in a legend (a CJK character takes two): what
+/// fits beside the plot.
+const LEGEND_COLUMNS: usize = 28;
 /// Widest bar, in px.
 const BAR_MAX: f64 = 140.0;
 /// Colour of every bar.
@@ -282,9 +283,16 @@ fn first_days(rows: &[Row]) -> Option<Chart> {
 }
 
 fn legend_label(title: &str) -> String {
-    let mut label: String = title.chars().take(LEGEND_CHARS).collect();
-    if title.chars().count() > LEGEND_CHARS {
-        label.push('…');
+    use unicode_width::UnicodeWidthChar;
+    let mut label = String::new();
+    let mut columns = 0;
+    for c in title.chars() {
+        columns += c.width().unwrap_or(0);
+        if columns > LEGEND_COLUMNS {
+            label.push('…');
+            break;
+        }
+        label.push(c);
     }
     label
 }
@@ -493,10 +501,19 @@ mod tests {
             .title
             .contains(&format!("the {LINES_MAX} newest of 10 posts")));
         assert!(
-            chart.svg.contains("第10篇：一个很长很长很长很…"),
+            chart.svg.contains("第10篇：一个很长很长很长很长…"),
             "newest kept, cut"
         );
         assert!(!chart.svg.contains("第1篇："), "oldest left out");
+        // Latin letters are half as wide: a longer English title fits.
+        assert_eq!(
+            legend_label("Notes on plotters and SVG!"),
+            "Notes on plotters and SVG!"
+        );
+        assert_eq!(
+            legend_label("Notes on plotters and SVG charts"),
+            "Notes on plotters and SVG ch…"
+        );
     }
 
     #[test]
