@@ -29,6 +29,8 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub mod charts;
+
 /// The snapshots' folder, under [`ledger::DIR`].
 pub const DIR: &str = "stats";
 
@@ -303,7 +305,16 @@ pub struct Row {
     pub day1_read_user: Option<u64>,
     pub day7_read_user: Option<u64>,
     pub day1_read_per_notified: Option<f64>,
+    /// Readers by the end of each of the first [`FIRST_DAYS`] days (index 0:
+    /// the publishing day), where a snapshot of that day is kept. For the
+    /// charts; not in the JSON or CSV report (`day1_read_user` and
+    /// `day7_read_user` are).
+    #[serde(skip)]
+    pub reads_by_day: Vec<Option<u64>>,
 }
+
+/// The days [`Row::reads_by_day`] covers.
+pub const FIRST_DAYS: i64 = 7;
 
 /// How to sort a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -429,6 +440,9 @@ pub fn report(
             day1_read_user: day1.map(|s| s.read_user),
             day7_read_user: day7.map(|s| s.read_user),
             day1_read_per_notified: day1.and_then(|s| s.read_delivery_rate).filter(|_| notified),
+            reads_by_day: (1..=FIRST_DAYS)
+                .map(|n| nth_day(n).map(|s| s.read_user))
+                .collect(),
         });
     }
     rows.retain(|r| {
@@ -628,6 +642,7 @@ mod advice_tests {
             day1_read_per_notified: Some(rate),
             day1_read_user: None,
             day7_read_user: None,
+            reads_by_day: Vec::new(),
         }
     }
 

@@ -20,7 +20,9 @@ const LAYERS: &[&[&str]] = &[
     &["schedule"],
     &["site"],
     &["output"],
-    &["build", "serve", "publish", "init", "stats"],
+    // Below the commands: `serve` shows the charts of `stats`.
+    &["stats"],
+    &["build", "serve", "publish", "init"],
 ];
 
 fn layer(module: &str) -> Option<usize> {

@@ -640,3 +640,96 @@ fn the_event_stream_outlives_the_idle_timeout_and_still_reloads() {
     assert_eq!(reload["event"], "reload");
     assert_eq!(reload["data"]["slugs"], serde_json::json!(["later"]));
 }
+
+/// One statistics day of an article published outside this site's ledger.
+fn snapshot(msgid: &str, title: &str, stat_date: &str, reads: u64) -> String {
+    serde_json::json!({
+        "msgid": msgid, "title": title, "ref_date": "2026-12-01", "stat_date": stat_date,
+        "publish_type": 1, "read_user": reads, "share_user": 1, "add_to_fav_user": 0,
+    })
+    .to_string()
+}
+
+#[test]
+fn the_stats_page_shows_the_kept_snapshots_or_how_to_get_some() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    assert!(
+        get(&server, "/")
+            .text()
+            .contains(r#"<a class="nav" href="/stats">"#),
+        "the index links to it"
+    );
+
+    // No snapshots yet: the page says how to get them.
+    let empty = get(&server, "/stats");
+    assert_eq!(empty.status, 200);
+    let html = empty.text();
+    assert!(html.contains("No statistics yet") && html.contains("wxpress stats --fetch"));
+    assert!(!html.contains("<svg"), "{html}");
+
+    // Snapshots appear on the next request: the page reads the files each time.
+    let lines: Vec<String> = (1..=7)
+        .map(|d| {
+            snapshot(
+                "2247483904_1",
+                "外面的文章",
+                &format!("2026-12-{d:02}"),
+                10 * d,
+            )
+        })
+        .chain([snapshot(
+            "2247483905_1",
+            "<script>alert('s')</script>",
+            "2026-12-01",
+            3,
+        )])
+        .collect();
+    write(
+        dir.path(),
+        ".wxpress/stats/2026-12.jsonl",
+        lines.join("\n") + "\n",
+    );
+    let html = get(&server, "/stats").text();
+    assert!(html.contains("2 article(s)") && html.contains("numbers up to 2026-12-07"));
+    assert_eq!(
+        html.matches("<figure").count(),
+        2,
+        "lines and columns: {html}"
+    );
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(html.contains("外面的文章"));
+    assert!(
+        !html.contains("<script>alert"),
+        "titles are escaped: {html}"
+    );
+    assert!(html.contains("&lt;script&gt;alert("));
+
+    // The same rules as every page: a rebound name is refused, nothing runs.
+    let port = server.addr().port();
+    assert!(
+        get_with_host(&server, &format!("evil.example:{port}"), "/stats")
+            .starts_with("HTTP/1.1 403")
+    );
+    let response = get_with_host(&server, "localhost", "/stats");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let csp = response
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("content-security-policy:")
+        })
+        .unwrap_or_else(|| panic!("no CSP: {response}"));
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'none'"),
+        "{csp}"
+    );
+
+    // A broken snapshot file is named, not a blank page.
+    write(dir.path(), ".wxpress/stats/2026-11.jsonl", "nope\n");
+    let html = get(&server, "/stats").text();
+    assert!(
+        html.contains("2026-11.jsonl:1: not a stats snapshot"),
+        "{html}"
+    );
+}

@@ -219,6 +219,84 @@ fn stats_are_fetched_once_joined_to_their_posts_and_reported_offline() {
         human.stdout
     );
 
+    // The charts, offline: one SVG with all of them stacked.
+    let svg_file = site.root().join("charts.svg");
+    let mut charts = wxpress(
+        &site,
+        &sb,
+        &["stats", "--offline", "--svg", svg_file.to_str().unwrap()],
+    );
+    charts.env("WXPRESS_API_BASE", "http://127.0.0.1:1");
+    let charts = run_cmd(charts);
+    charts.ok();
+    assert!(
+        charts.stderr.contains("wrote 4 chart(s) to"),
+        "{}",
+        charts.stderr
+    );
+    assert!(
+        charts.stdout.contains("《第二篇》"),
+        "the table still prints"
+    );
+    let svg = std::fs::read_to_string(&svg_file).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("<svg").count(), 1 + 4, "four charts stacked");
+    for text in [
+        "你好，wxpress",
+        "第二篇",
+        "别处发的文章",
+        "Readers over the first 7 days",
+        "notes (2)",
+        "(no column) (1)",
+        "Day-1 readers by push time",
+        "Day-1 readers by weekday",
+    ] {
+        assert!(svg.contains(text), "{text} missing from the SVG");
+    }
+    // Three posts, seven days each (day 8 is not drawn).
+    assert_eq!(svg.matches("<circle").count(), 3 * 7);
+    // The two posts of our one push: one time of day, one weekday.
+    let slot = hello["push_slot"].as_str().unwrap();
+    let (day, time) = slot.split_once(' ').unwrap();
+    assert!(svg.contains(&format!("{time} (2)")) && svg.contains(&format!("{day} (2)")));
+
+    // The preview shows the same charts at /stats, from the same files.
+    let server = wxpress::serve::Server::start(&wxpress::serve::Options {
+        root: site.root().to_path_buf(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        drafts: false,
+        limits: Default::default(),
+    })
+    .unwrap();
+    let page = reqwest::blocking::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{}stats", server.url()))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(page.matches("<figure").count(), 4, "{page}");
+    assert!(page.contains("别处发的文章") && page.contains("3 article(s)"));
+    // Set to a PNG path to look at the page (Chromium, 900 px wide).
+    if let Some(png) = std::env::var_os("WXPRESS_STATS_SCREENSHOT") {
+        let status = std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--window-size=900,1700",
+            ])
+            .arg(format!("--screenshot={}", png.to_string_lossy()))
+            .arg(format!("{}stats", server.url()))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    drop(server);
+
     // Without --offline and with the API down, the error says so.
     let mut down = wxpress(&site, &sb, &["stats", "--now", &now]);
     down.env("WXPRESS_API_BASE", "http://127.0.0.1:1");

@@ -42,6 +42,11 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Also write the report's charts to FILE, one SVG with all of them stacked
+    /// (open it in a browser): readers over each post's first 7 days, readers by
+    /// column, day-1 readers by push time and weekday
+    #[arg(long, value_name = "FILE", conflicts_with = "fetch")]
+    svg: Option<PathBuf>,
     /// Pretend it is this moment (e.g. 2026-12-08T09:00:00 in the site's
     /// timezone, or with an offset): the data API has data up to the day before
     #[arg(long, value_name = "T")]
@@ -119,6 +124,13 @@ pub fn run(args: Args) -> ExitCode {
         },
     };
     let rows = stats::report(config, &posts, &view, &store, &filter);
+    if let Some(file) = &args.svg {
+        let charts = stats::charts::charts(&rows);
+        if let Err(e) = std::fs::write(file, stats::charts::stacked(&charts)) {
+            return super::fail(format!("cannot write {}: {e}", file.display()));
+        }
+        eprintln!("wrote {} chart(s) to {}", charts.len(), file.display());
+    }
     match args.format {
         Format::Json => println!(
             "{}",

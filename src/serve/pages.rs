@@ -3,9 +3,14 @@
 //! title, message and path is escaped; only the article itself goes in raw.
 
 use super::state::{Entry, Snapshot};
+use crate::config::Config;
+use crate::content::Post;
 use crate::diagnostic::Diagnostic;
+use crate::ledger::{self, LedgerView};
+use crate::stats::{self, Store};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
+use std::path::Path;
 use tera::{Context, Tera};
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -16,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("overlay.html", include_str!("templates/overlay.html")),
     ("card.html", include_str!("templates/card.html")),
     ("panel.html", include_str!("templates/panel.html")),
+    ("stats.html", include_str!("templates/stats.html")),
 ];
 
 pub const PREVIEW_JS: &str = include_str!("assets/preview.js");
@@ -324,6 +330,65 @@ impl Pages {
     }
 }
 
+/// The rows of `wxpress stats --offline` (every article kept, newest push
+/// first): the snapshots of `.wxpress/stats/` and the ledger, read from disk.
+pub fn stats_rows(root: &Path, config: &Config, posts: &[Post]) -> Result<Vec<stats::Row>, String> {
+    let store = Store::read(root).map_err(|e| e.to_string())?;
+    let view = LedgerView::read(&ledger::path(root)).map_err(|e| e.to_string())?;
+    Ok(stats::report(
+        config,
+        posts,
+        &view,
+        &store,
+        &stats::Filter::default(),
+    ))
+}
+
+#[derive(Serialize)]
+struct ChartView {
+    id: &'static str,
+    title: String,
+    svg: String,
+}
+
+impl Pages {
+    /// The `/stats` page: the charts of the rows, or why there are none.
+    pub fn stats(&self, site_name: &str, rows: Result<Vec<stats::Row>, String>) -> String {
+        let mut c = Context::new();
+        c.insert("site_name", site_name);
+        match rows {
+            Ok(rows) => {
+                let charts: Vec<ChartView> = stats::charts::charts(&rows)
+                    .into_iter()
+                    .map(|ch| ChartView {
+                        id: ch.id,
+                        title: ch.title,
+                        svg: ch.svg,
+                    })
+                    .collect();
+                c.insert("articles", &rows.len());
+                c.insert(
+                    "as_of",
+                    &rows
+                        .iter()
+                        .map(|r| r.stat_date.as_str())
+                        .max()
+                        .unwrap_or(""),
+                );
+                c.insert("charts", &charts);
+                c.insert("error", &None::<String>);
+            }
+            Err(e) => {
+                c.insert("articles", &0);
+                c.insert("as_of", "");
+                c.insert("charts", &Vec::<ChartView>::new());
+                c.insert("error", &Some(e));
+            }
+        }
+        self.render("stats.html", &c)
+    }
+}
+
 /// The column's display name (its slug when config.toml does not declare it).
 fn column_name(snap: &Snapshot, entry: &Entry) -> Option<String> {
     let slug = entry.post.as_ref()?.meta.column.as_deref()?;
@@ -335,7 +400,7 @@ fn column_name(snap: &Snapshot, entry: &Entry) -> Option<String> {
     )
 }
 
-fn site_name(snap: &Snapshot) -> String {
+pub fn site_name(snap: &Snapshot) -> String {
     snap.site
         .as_ref()
         .map_or("wxpress".to_string(), |s| s.config.site.name.clone())

@@ -32,6 +32,7 @@ pub fn router(state: Arc<State>) -> Router {
     };
     Router::new()
         .route("/", get(index))
+        .route("/stats", get(stats_page))
         .route("/events", get(events))
         .route("/_wxpress/preview.js", get(preview_js))
         .route("/_wxpress/preview.css", get(preview_css))
@@ -82,6 +83,11 @@ fn is_local_host(host: &str) -> bool {
 /// whatever raw HTML the post holds (the frame is sandboxed too).
 const ARTICLE_CSP: &str =
     "default-src 'self' data:; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; style-src 'self' 'unsafe-inline'";
+
+/// The stats page carries titles from WeChat (articles published elsewhere too)
+/// and SVG: it needs no script and loads nothing but the preview's stylesheet.
+const STATS_CSP: &str =
+    "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
 /// [`fresh`] HTML for documents that carry the writer's article, with the CSP.
 fn article_page(body: String) -> Response {
@@ -134,6 +140,37 @@ async fn index(Extract(app): Extract<App>, Query(q): Query<IndexQuery>) -> Respo
         .pages
         .index(&app.state.read(), Sort::parse(q.sort.as_deref()));
     fresh("text/html; charset=utf-8", html)
+}
+
+/// The charts of `wxpress stats`, from the snapshots kept in `.wxpress/stats/`
+/// (never the network), or how to get some.
+async fn stats_page(Extract(app): Extract<App>) -> Response {
+    // The snapshot lock is not held while the files are read.
+    let (site_name, config, posts) = {
+        let snap = app.state.read();
+        let posts: Vec<crate::content::Post> = snap
+            .entries
+            .values()
+            .filter_map(|e| e.post.clone())
+            .collect();
+        (
+            pages::site_name(&snap),
+            snap.site.as_ref().map(|s| s.config.clone()),
+            posts,
+        )
+    };
+    let rows = match &config {
+        Some(config) => pages::stats_rows(app.state.root(), config, &posts),
+        None => {
+            Err("The site's config.toml does not load: fix it first (see the index page).".into())
+        }
+    };
+    let html = app.pages.stats(&site_name, rows);
+    (
+        [(header::CONTENT_SECURITY_POLICY, STATS_CSP)],
+        fresh("text/html; charset=utf-8", html),
+    )
+        .into_response()
 }
 
 /// The entry served at `/post/<slug>/`, or why there is none (for the 404 page).
