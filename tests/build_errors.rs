@@ -277,3 +277,29 @@ fn template_runtime_errors_are_reported() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_page_bundle_right_under_content_is_no_undeclared_column() {
+    let site = TestSite::new();
+    // content/<slug>/index.md is the post's own folder (how Hugo bundles import).
+    site.write(
+        "content/bundle/index.md",
+        "+++\ntitle = \"包\"\nsummary = \"一句摘要。\"\n+++\n正文。\n",
+    );
+    // A bundle inside an undeclared folder still is in that folder.
+    site.write(
+        "content/other/inner/index.md",
+        "+++\ntitle = \"内\"\nsummary = \"一句摘要。\"\n+++\n正文。\n",
+    );
+    // An error, so that the build lists every problem (warnings included).
+    site.write("content/tech/bad.md", "+++\ntitel = \"a\"\n+++\n");
+    let all = site.build_errors();
+    let folder: Vec<&String> = all.iter().filter(|e| e.contains("column-folder")).collect();
+    assert_eq!(folder.len(), 1, "{all:#?}");
+    assert!(
+        folder[0].starts_with(
+            "content/other/inner/index.md:1:1: warning[column-folder]: the folder content/other/"
+        ),
+        "{all:#?}"
+    );
+}

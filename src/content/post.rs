@@ -376,13 +376,25 @@ fn validate(
     }
 
     // The column: as written (its slug or its name), or the post's folder under content/.
+    // A page bundle right under content/ (`content/<slug>/index.md`) is the post's own
+    // folder, not a column's, unless a column has that slug.
     let folder = post
         .path
         .strip_prefix(root.join(super::CONTENT_DIR))
         .ok()
         .filter(|rel| rel.components().count() > 1)
-        .and_then(|rel| rel.components().next())
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        .and_then(|rel| {
+            let first = rel
+                .components()
+                .next()?
+                .as_os_str()
+                .to_string_lossy()
+                .into_owned();
+            let own_bundle = rel.components().count() == 2
+                && rel.file_name().is_some_and(|n| n == "index.md")
+                && config.column(&first).is_none();
+            (!own_bundle).then_some(first)
+        });
     let folder_column = folder
         .as_deref()
         .and_then(|f| config.column(f))
