@@ -18,6 +18,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The instant the calendar rules (`schedule-*`) judge against.
     pub now: jiff::Timestamp,
+    /// Fetch remote images (`![](https://…)`) into the cache, use only those
+    /// fetched before, or leave them remote (`--offline`).
+    pub remote_images: crate::images::Remote,
 }
 
 #[derive(Debug)]
@@ -75,7 +78,8 @@ pub struct Length {
 
 /// Builds the site. On any error nothing is written and every diagnostic is returned.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
-    let site = Site::load(&opts.root)?;
+    let mut site = Site::load(&opts.root)?;
+    site.images.set_remote(opts.remote_images);
     let compiled = site.compile_all(&CompileOptions {
         drafts: opts.drafts,
         now: opts.now,

@@ -13,6 +13,10 @@
 //! JPG or PNG, under 1 MB. Article bodies may only use images uploaded there, so
 //! an animated GIF keeps its first frame only, and the note says so.
 
+mod remote;
+
+pub use remote::{fetch, file_name as remote_file_name, FetchOptions, Remote, REMOTE_CACHE_DIR};
+
 use crate::config::ImagesConfig;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
@@ -101,29 +105,88 @@ pub struct Processed {
     pub note: Option<String>,
 }
 
-/// Work done by a [`Pipeline`]: images converted, and images found in the cache.
+/// Work done by a [`Pipeline`]: images converted, images found in the cache,
+/// and remote images downloaded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {
     pub processed: usize,
     pub cached: usize,
+    pub fetched: usize,
+}
+
+/// The local copy of a remote image, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteFile {
+    /// The original, in `.wxpress/cache/remote/`: process it like a local file.
+    Local(PathBuf),
+    /// Remote images are left remote ([`Remote::Off`]).
+    Off,
+    /// Not fetched yet, and this run fetches nothing ([`Remote::CacheOnly`]).
+    NotFetched,
+    /// The fetch failed: why.
+    Failed(String),
 }
 
 /// The image processor of one site, shared by every post (and thread) of a run.
 #[derive(Debug)]
 pub struct Pipeline {
     dir: PathBuf,
+    remote_dir: PathBuf,
     settings: Settings,
+    remote: Remote,
     processed: AtomicUsize,
     cached: AtomicUsize,
+    fetched: AtomicUsize,
 }
 
 impl Pipeline {
+    /// A pipeline that uses remote images already fetched but fetches none
+    /// ([`Remote::CacheOnly`]); see [`Pipeline::set_remote`].
     pub fn new(root: &Path, settings: Settings) -> Pipeline {
         Pipeline {
             dir: root.join(CACHE_DIR),
+            remote_dir: root.join(REMOTE_CACHE_DIR),
             settings,
+            remote: Remote::CacheOnly,
             processed: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
+            fetched: AtomicUsize::new(0),
+        }
+    }
+
+    /// What this run does with remote images.
+    pub fn set_remote(&mut self, remote: Remote) {
+        self.remote = remote;
+    }
+
+    pub fn remote(&self) -> Remote {
+        self.remote
+    }
+
+    /// The local copy of the image at `url`: from the cache, or fetched now when
+    /// this run fetches. A failed fetch is not cached: the next build tries again.
+    pub fn remote_file(&self, url: &str) -> RemoteFile {
+        if self.remote == Remote::Off {
+            return RemoteFile::Off;
+        }
+        let path = self.remote_dir.join(remote::cache_key(url));
+        if path.is_file() {
+            return RemoteFile::Local(path);
+        }
+        let Remote::Fetch(opts) = self.remote else {
+            return RemoteFile::NotFetched;
+        };
+        let bytes = match fetch(url, &opts) {
+            Ok(bytes) => bytes,
+            Err(why) => return RemoteFile::Failed(why),
+        };
+        self.fetched.fetch_add(1, Ordering::Relaxed);
+        match store_in(&self.remote_dir, &path, &bytes) {
+            Ok(()) => RemoteFile::Local(path),
+            Err(e) => RemoteFile::Failed(format!(
+                "cannot write the cache {}: {e}",
+                self.remote_dir.to_string_lossy()
+            )),
         }
     }
 
@@ -136,6 +199,7 @@ impl Pipeline {
         Stats {
             processed: self.processed.load(Ordering::Relaxed),
             cached: self.cached.load(Ordering::Relaxed),
+            fetched: self.fetched.load(Ordering::Relaxed),
         }
     }
 
@@ -194,12 +258,17 @@ impl Pipeline {
     /// Written whole or not at all: a temporary file renamed into place, so two
     /// threads (or runs) making the same entry never see half of one.
     fn store(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        std::io::Write::write_all(&mut tmp, data)?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        store_in(&self.dir, path, data)
     }
+}
+
+/// Writes `path` (in `dir`) whole or not at all.
+fn store_in(dir: &Path, path: &Path, data: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, data)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The bytes to send and what they are. Pure: no file system.

@@ -325,6 +325,7 @@ fn example_articles_keep_their_html_per_text_ratio() {
         out: out.path().join("public"),
         drafts: true,
         now: jiff::Timestamp::now(),
+        remote_images: wxpress::images::Remote::Off,
     })
     .unwrap_or_else(|d| panic!("the example site must build: {d:#?}"));
     let manifest: serde_json::Value = serde_json::from_str(

@@ -131,6 +131,7 @@ fn build_site(root: &Path) -> wxpress::build::BuildReport {
         out: root.join("public"),
         drafts: false,
         now: "2026-11-01T00:00:00Z".parse().unwrap(),
+        remote_images: wxpress::images::Remote::Off,
     })
     .unwrap_or_else(|d| panic!("build failed: {d:#?}"))
 }

@@ -184,3 +184,34 @@ fn a_missing_appid_says_where_to_put_it() {
         run.stderr
     );
 }
+
+#[test]
+fn an_unverified_account_is_told_the_two_ways_that_work() {
+    // Since July 2025 personal and unverified accounts get 48001 on submit and sendall.
+    for (mode, endpoint) in [
+        ("publish", "freepublish/submit"),
+        ("broadcast", "message/mass/sendall"),
+    ] {
+        let sb = sandbox();
+        let site = site();
+        fault(&sb, endpoint, "unauthorized", 1);
+        let run = publish(&site, &sb, &["content", "--mode", mode]);
+        assert_eq!(run.code, Some(2), "{}\n{}", run.stdout, run.stderr);
+        let out = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            out.contains(&format!("{endpoint}: WeChat error 48001")),
+            "{out}"
+        );
+        for says in [
+            "since July 2025",
+            "personal and unverified accounts",
+            "wxpress publish --mode draft",
+            "WeChat backend",
+            "wxpress serve",
+            "Copy for WeChat",
+        ] {
+            assert!(out.contains(says), "no `{says}` in: {out}");
+        }
+        assert_eq!(calls(&sb, endpoint), 1, "not retried: {out}");
+    }
+}

@@ -114,6 +114,7 @@ fn article_bytes_match_wxpress_build() {
         out: out.path().join("public"),
         drafts: false,
         now: jiff::Timestamp::now(),
+        remote_images: wxpress::images::Remote::Off,
     })
     .expect("fixture builds");
     for slug in ["hello", "with-image", "later"] {

@@ -14,6 +14,7 @@ fn example_articles() -> (tempfile::TempDir, Vec<(String, String)>) {
         out: public.clone(),
         drafts: true,
         now: jiff::Timestamp::now(),
+        remote_images: wxpress::images::Remote::Off,
     })
     .unwrap_or_else(|d| panic!("the example site must build: {d:#?}"));
     let mut articles = Vec::new();
@@ -138,6 +139,7 @@ fn torture_article() -> (tempfile::TempDir, String) {
         out: root.join("public"),
         drafts: false,
         now: jiff::Timestamp::now(),
+        remote_images: wxpress::images::Remote::Off,
     })
     .unwrap_or_else(|d| panic!("the torture post must build: {d:#?}"));
     let html = std::fs::read_to_string(root.join("public/torture/article.html")).unwrap();

@@ -17,6 +17,9 @@ pub struct Args {
     /// Include posts marked `draft = true`
     #[arg(long)]
     drafts: bool,
+    /// Do not fetch remote images (`![](https://…)`): they stay remote, with a warning
+    #[arg(long)]
+    offline: bool,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -27,6 +30,11 @@ pub fn run(args: Args) -> ExitCode {
         out: out.clone(),
         drafts: args.drafts,
         now: jiff::Timestamp::now(),
+        remote_images: if args.offline {
+            wxpress::images::Remote::Off
+        } else {
+            wxpress::images::Remote::Fetch(wxpress::images::FetchOptions::default())
+        },
     };
     match wxpress::build::build(&opts) {
         Ok(report) => {
@@ -37,6 +45,12 @@ pub fn run(args: Args) -> ExitCode {
                 println!(
                     "images: {} converted, {} from the cache (.wxpress/cache/images)",
                     images.processed, images.cached
+                );
+            }
+            if images.fetched > 0 {
+                println!(
+                    "remote images: {} fetched into .wxpress/cache/remote",
+                    images.fetched
                 );
             }
             ExitCode::SUCCESS

@@ -128,10 +128,14 @@ pub fn events(progress: &Progress) -> publish::Events {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let (root, site) = match super::load_site(&args.root) {
+    let (root, mut site) = match super::load_site(&args.root) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    // Remote images are fetched (or found fetched) and uploaded like local ones.
+    site.images.set_remote(wxpress::images::Remote::Fetch(
+        wxpress::images::FetchOptions::default(),
+    ));
     let mode = match args.mode {
         Some(Mode::Draft) => PublishMode::Draft,
         Some(Mode::Publish) => PublishMode::Publish,

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::content::paths::confine;
 use crate::content::{resolve_path, PathProblem, Post};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
-use crate::images::Pipeline;
+use crate::images::{Pipeline, RemoteFile};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -305,15 +305,52 @@ fn resolve_image(
                 .with_suggestion(help),
         )
     };
-    if src.starts_with("http://") || src.starts_with("https://") || src.starts_with("data:") {
-        if !is_wechat_cdn(src) {
-            report(problem(
-                "image-remote",
-                crate::diagnostic::Severity::Warning,
-                format!("image `{src}` is not on WeChat's CDN and will not show in the article"),
-                "download it into the site and reference the local file; wxpress uploads it on publish",
-            ));
+    let web = src.starts_with("http://") || src.starts_with("https://");
+    if (web || src.starts_with("data:")) && !is_wechat_cdn(src) {
+        // Fetched (or found fetched) into the cache, then on as a local image.
+        let fetched = match ctx.images.filter(|_| web).map(|p| p.remote_file(src)) {
+            Some(RemoteFile::Local(file)) => Some(file),
+            Some(RemoteFile::Failed(why)) => {
+                report(problem(
+                    "image-remote",
+                    Severity::Warning,
+                    format!(
+                        "image `{src}` could not be fetched: {why}; it stays remote, and WeChat will not show it"
+                    ),
+                    "check the address, or download the image into the site and reference the local file",
+                ));
+                None
+            }
+            Some(RemoteFile::NotFetched) => {
+                report(problem(
+                    "image-remote",
+                    Severity::Warning,
+                    format!("image `{src}` is not fetched yet and will not show in the article"),
+                    "`wxpress build` (or publish) fetches it; the preview uses only what was fetched",
+                ));
+                None
+            }
+            Some(RemoteFile::Off) | None => {
+                report(problem(
+                    "image-remote",
+                    Severity::Warning,
+                    format!("image `{src}` is not on WeChat's CDN and will not show in the article"),
+                    "build without --offline to fetch it, or download it into the site and reference the local file; wxpress uploads it on publish",
+                ));
+                None
+            }
+        };
+        if let Some(file) = fetched {
+            if let Some(out) = remote_image(ctx, src, file, images, names, &mut report) {
+                return out;
+            }
         }
+        return markdown::ImageOut {
+            src: src.to_string(),
+            width: None,
+        };
+    }
+    if web || src.starts_with("data:") {
         return markdown::ImageOut {
             src: src.to_string(),
             width: None,
@@ -421,6 +458,68 @@ fn resolve_image(
         width,
     });
     markdown::ImageOut { src: name, width }
+}
+
+/// A fetched remote image (`file`, its original in the cache) made into an
+/// asset like a local one; `None`, with a warning, when it cannot be used.
+fn remote_image(
+    ctx: &RenderContext,
+    src: &str,
+    file: PathBuf,
+    images: &mut Vec<Asset>,
+    names: &mut HashMap<PathBuf, String>,
+    report: &mut impl FnMut(ImageProblem),
+) -> Option<markdown::ImageOut> {
+    let pipeline = ctx.images?;
+    if let Some(name) = names.get(&file) {
+        let width = images
+            .iter()
+            .find(|a| &a.name == name)
+            .and_then(|a| a.width);
+        return Some(markdown::ImageOut {
+            src: name.clone(),
+            width,
+        });
+    }
+    match pipeline.process(&file) {
+        Ok(processed) => {
+            if let Some(note) = &processed.note {
+                report(ImageProblem(Diagnostic::new(
+                    "",
+                    crate::diagnostic::Pos::START,
+                    "image-converted",
+                    Severity::Info,
+                    format!("image `{src}`: {note}"),
+                )));
+            }
+            let named = PathBuf::from(crate::images::remote_file_name(src, processed.kind.ext()));
+            let name = unique_name(&named, images);
+            names.insert(file.clone(), name.clone());
+            images.push(Asset {
+                path: processed.path,
+                source: file,
+                name: name.clone(),
+                width: Some(processed.width),
+            });
+            Some(markdown::ImageOut {
+                src: name,
+                width: Some(processed.width),
+            })
+        }
+        Err(why) => {
+            report(ImageProblem(
+                Diagnostic::new(
+                    "",
+                    crate::diagnostic::Pos::START,
+                    "image-remote",
+                    Severity::Warning,
+                    format!("image `{src}` was fetched but cannot be used: {why}; it stays remote, and WeChat will not show it"),
+                )
+                .with_suggestion("download it, export it again as jpg or png, and reference the local file"),
+            ));
+            None
+        }
+    }
 }
 
 /// The file name, made unique among the post's images: `a.png`, `a-2.png`, …

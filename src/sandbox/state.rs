@@ -51,6 +51,10 @@ pub enum FaultKind {
     /// The call *is* handled, but the answer is errcode -1, "system error": the
     /// client cannot tell this from a [`FaultKind::Busy`] that did nothing.
     Lost,
+    /// errcode 48001, "api unauthorized": what a personal or unverified account
+    /// gets from `freepublish/submit` and `message/mass/sendall` since July 2025.
+    /// The call is not handled.
+    Unauthorized,
 }
 
 #[derive(Debug, Clone, Deserialize)]

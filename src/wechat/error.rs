@@ -164,9 +164,12 @@ fn help_for(code: i64, endpoint: &str) -> Option<String> {
                           keeps to that, so check --now and the machine's clock"
             .into(),
         48001 => format!(
-            "this account has no permission for {endpoint} (unverified accounts cannot use it): \
-             use mode = \"draft\" and press publish in the WeChat backend, or paste the article \
-             with Copy for WeChat"
+            "this account may not call {endpoint}: since July 2025 WeChat refuses \
+             freepublish/submit and message/mass/sendall to personal and unverified accounts. \
+             Two ways still work: (1) `wxpress publish --mode draft` (or mode = \"draft\" in \
+             config.toml) puts the article in the drafts, then press 发表 (publish) on it in the \
+             WeChat backend (草稿箱 / Drafts); or (2) run `wxpress serve`, press Copy for WeChat \
+             on the post and paste it into the backend's editor"
         ),
         40007 => {
             "the draft or image this media_id names does not exist on WeChat any more (deleted, \
@@ -212,8 +215,13 @@ mod tests {
 
     #[test]
     fn permission_error_suggests_draft_mode() {
-        assert!(api(48001).to_string().contains("mode = \"draft\""));
-        assert!(api(48001).to_string().contains("Copy for WeChat"));
+        let text = api(48001).to_string();
+        assert!(text.contains("--mode draft"), "{text}");
+        assert!(text.contains("since July 2025"), "{text}");
+        assert!(
+            text.contains("`wxpress serve`, press Copy for WeChat"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -86,6 +86,7 @@ impl TestSite {
             out: self.path("public"),
             drafts: false,
             now: jiff::Timestamp::now(),
+            remote_images: wxpress::images::Remote::Off,
         })
     }
 
