@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Layout numbers (line counts, overlaps) mean nothing without CJK fonts.
+# (grep without -q: an early exit would SIGPIPE fc-list, and pipefail would then
+# read "fonts missing" and reinstall every time.)
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-  || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
   echo "== installing chromium, chromium-driver and fonts-noto-cjk (Debian packages)"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
