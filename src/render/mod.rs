@@ -359,48 +359,32 @@ fn resolve_image(
     let root = ctx.root;
     let path = resolve_path(root, post.dir(), src);
     let resolved = confine(root, &path);
-    if let Some(name) = names.get(&path) {
-        let width = images
-            .iter()
-            .find(|a| &a.name == name)
-            .and_then(|a| a.width);
-        return markdown::ImageOut {
-            src: name.clone(),
-            width,
-        };
+    if let Some(out) = already_named(&path, names, images) {
+        return out;
     }
     let mut file = path.clone();
     let mut ext = None;
-    let width = match resolved {
-        Ok(_) if ctx.images.is_some() => {
-            let pipeline = ctx.images.expect("checked");
-            match pipeline.process(&path) {
-                Ok(processed) => {
-                    if let Some(note) = &processed.note {
-                        report(ImageProblem(Diagnostic::new(
-                            "",
-                            crate::diagnostic::Pos::START,
-                            "image-converted",
-                            Severity::Info,
-                            format!("image `{src}`: {note}"),
-                        )));
-                    }
-                    file = processed.path.clone();
-                    ext = Some(processed.kind);
-                    Some(processed.width)
+    let width = match (resolved, ctx.images) {
+        (Ok(()), Some(pipeline)) => match pipeline.process(&path) {
+            Ok(processed) => {
+                if let Some(note) = &processed.note {
+                    report(converted(src, note));
                 }
-                Err(why) => {
-                    report(problem(
-                        "image-too-large",
-                        Severity::Error,
-                        format!("cannot use image `{src}`: {why}"),
-                        "open it in an image editor and export it again as jpg or png",
-                    ));
-                    None
-                }
+                file = processed.path.clone();
+                ext = Some(processed.kind);
+                Some(processed.width)
             }
-        }
-        Ok(_) => match imagesize::size(&path) {
+            Err(why) => {
+                report(problem(
+                    "image-too-large",
+                    Severity::Error,
+                    format!("cannot use image `{src}`: {why}"),
+                    "open it in an image editor and export it again as jpg or png",
+                ));
+                None
+            }
+        },
+        (Ok(()), None) => match imagesize::size(&path) {
             Ok(size) => Some(size.width as u32),
             Err(e) => {
                 report(problem(
@@ -412,7 +396,7 @@ fn resolve_image(
                 None
             }
         },
-        Err(PathProblem::Missing) => {
+        (Err(PathProblem::Missing), _) => {
             report(problem(
                 "image-missing",
                 crate::diagnostic::Severity::Error,
@@ -424,7 +408,7 @@ fn resolve_image(
             ));
             None
         }
-        Err(other) => {
+        (Err(other), _) => {
             // Never copied nor uploaded: leave the article without it.
             report(problem(
                 "path",
@@ -460,6 +444,35 @@ fn resolve_image(
     markdown::ImageOut { src: name, width }
 }
 
+/// The image at `file` when an earlier reference of this post already made it an
+/// asset: the same name, so it is copied and uploaded once.
+fn already_named(
+    file: &Path,
+    names: &HashMap<PathBuf, String>,
+    images: &[Asset],
+) -> Option<markdown::ImageOut> {
+    let name = names.get(file)?;
+    let width = images
+        .iter()
+        .find(|a| &a.name == name)
+        .and_then(|a| a.width);
+    Some(markdown::ImageOut {
+        src: name.clone(),
+        width,
+    })
+}
+
+/// The note that the pipeline converted the image written as `src`.
+fn converted(src: &str, note: &str) -> ImageProblem {
+    ImageProblem(Diagnostic::new(
+        "",
+        crate::diagnostic::Pos::START,
+        "image-converted",
+        Severity::Info,
+        format!("image `{src}`: {note}"),
+    ))
+}
+
 /// A fetched remote image (`file`, its original in the cache) made into an
 /// asset like a local one; `None`, with a warning, when it cannot be used.
 fn remote_image(
@@ -471,26 +484,13 @@ fn remote_image(
     report: &mut impl FnMut(ImageProblem),
 ) -> Option<markdown::ImageOut> {
     let pipeline = ctx.images?;
-    if let Some(name) = names.get(&file) {
-        let width = images
-            .iter()
-            .find(|a| &a.name == name)
-            .and_then(|a| a.width);
-        return Some(markdown::ImageOut {
-            src: name.clone(),
-            width,
-        });
+    if let Some(out) = already_named(&file, names, images) {
+        return Some(out);
     }
     match pipeline.process(&file) {
         Ok(processed) => {
             if let Some(note) = &processed.note {
-                report(ImageProblem(Diagnostic::new(
-                    "",
-                    crate::diagnostic::Pos::START,
-                    "image-converted",
-                    Severity::Info,
-                    format!("image `{src}`: {note}"),
-                )));
+                report(converted(src, note));
             }
             let named = PathBuf::from(crate::images::remote_file_name(src, processed.kind.ext()));
             let name = unique_name(&named, images);
