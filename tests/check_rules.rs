@@ -110,6 +110,14 @@ fn content_size_counts_the_rendered_html() {
         "{}",
         size[0].message
     );
+    // The help says how much text fits at this post's weight and what weighs most.
+    let help = size[0].suggestion.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("characters of HTML per visible character")
+            && help.contains("split the post into 5 or more")
+            && help.contains("inline styles"),
+        "{help}"
+    );
 }
 
 #[test]
