@@ -76,3 +76,23 @@ fn raw_html_changes_are_warnings_where_the_html_was_written() {
     }
     assert!(html.contains("块") && html.contains("HTML"), "{html}");
 }
+
+#[test]
+fn a_chain_of_identical_wrappers_past_fifteen_is_a_warning_at_its_start() {
+    // As pasted from a layout editor: 17 identical sections around one line.
+    let chain = format!(
+        "{}排版编辑器的段落{}",
+        "<section style=\"margin:0\">".repeat(17),
+        "</section>".repeat(17)
+    );
+    let found = diagnostics(&format!("正文。\n\n{chain}\n\n后文。\n"));
+    assert_eq!(
+        found,
+        ["content/tech/p.md:8:1: warning[raw-html]: 17 nested `<section style=\"margin:0\">`, each holding only the next: WeChat's editor deletes chains of more than 15 identical wrappers"],
+        "{found:#?}"
+    );
+    let fifteen = chain
+        .replacen("<section style=\"margin:0\">", "", 2)
+        .replacen("</section>", "", 2);
+    assert!(diagnostics(&format!("正文。\n\n{fifteen}\n")).is_empty());
+}

@@ -47,6 +47,11 @@ const VOID: &[&str] = &[
     "wbr",
 ];
 
+/// Whether `name` is an element without an end tag.
+pub fn is_void(name: &str) -> bool {
+    VOID.contains(&name)
+}
+
 /// The opening tag of a leaf span.
 pub const LEAF_OPEN: &str = "<span leaf=\"\">";
 

@@ -119,6 +119,21 @@ pub fn render_post(
                     ),
                 );
             }
+            for chain in sanitize::deep_chains(fragment) {
+                diags.push(
+                    Diagnostic::new(
+                        &post.source,
+                        pos,
+                        "raw-html",
+                        crate::diagnostic::Severity::Warning,
+                        chain,
+                    )
+                    .with_suggestion(format!(
+                        "keep at most {} of these wrappers (usually one is enough); WeChat removes the whole chain silently",
+                        sanitize::MAX_SAME_WRAPPER_CHAIN
+                    )),
+                );
+            }
         }
         body.html = sanitize::clean(&body.html);
         for note in &mut body.footnotes {

@@ -212,6 +212,139 @@ impl TokenSink for Sink {
     }
 }
 
+/// Longest chain of identical wrappers WeChat's editor keeps: a deeper chain of
+/// elements with the same tag and style, each holding nothing but the next, is
+/// deleted when the draft is opened.
+pub const MAX_SAME_WRAPPER_CHAIN: usize = 15;
+
+/// Chains of identical single-child wrappers in one raw HTML fragment deeper than
+/// [`MAX_SAME_WRAPPER_CHAIN`], as messages (one per chain, outermost first).
+/// Editors such as 135editor paste such chains; nothing here changes them, since
+/// flattening nested boxes would change margins and paddings the writer chose.
+pub fn deep_chains(fragment: &str) -> Vec<String> {
+    let sink = ChainSink(RefCell::new(Chains::default()));
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(fragment.into());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let mut chains = tokenizer.sink.0.into_inner();
+    // Elements still open at the end of the fragment close there.
+    while !chains.open.is_empty() {
+        chains.close();
+    }
+    chains.found.sort_by_key(|(order, _)| *order);
+    chains.found.into_iter().map(|(_, m)| m).collect()
+}
+
+#[derive(Default)]
+struct Chains {
+    open: Vec<Wrapper>,
+    /// (the chain's outermost start-tag number, message)
+    found: Vec<(usize, String)>,
+    started: usize,
+}
+
+struct Wrapper {
+    name: String,
+    style: String,
+    order: usize,
+    children: usize,
+    text: bool,
+    /// Tag, style, chain length and start-tag number of the last child element
+    /// closed.
+    last_child: Option<(String, String, usize, usize)>,
+}
+
+impl Chains {
+    fn close(&mut self) {
+        let Some(w) = self.open.pop() else { return };
+        let (chain, inner_order) = match &w.last_child {
+            Some((name, style, inner, order))
+                if w.children == 1 && !w.text && *name == w.name && *style == w.style =>
+            {
+                (inner + 1, Some(*order))
+            }
+            _ => (1, None),
+        };
+        if chain > MAX_SAME_WRAPPER_CHAIN {
+            // One message per chain: the outermost element replaces its child's.
+            self.found.retain(|(order, _)| Some(*order) != inner_order);
+            let style = if w.style.is_empty() {
+                String::new()
+            } else {
+                format!(" style=\"{}\"", w.style)
+            };
+            self.found.push((
+                w.order,
+                format!(
+                    "{chain} nested `<{}{style}>`, each holding only the next: WeChat's editor deletes chains of more than {MAX_SAME_WRAPPER_CHAIN} identical wrappers",
+                    w.name
+                ),
+            ));
+        }
+        if let Some(parent) = self.open.last_mut() {
+            parent.last_child = Some((w.name, w.style, chain, w.order));
+        }
+    }
+}
+
+struct ChainSink(RefCell<Chains>);
+
+impl TokenSink for ChainSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut chains = self.0.borrow_mut();
+        match token {
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+                let name: String = tag.name.to_string();
+                if let Some(parent) = chains.open.last_mut() {
+                    parent.children += 1;
+                    parent.last_child = None;
+                }
+                if tag.self_closing || super::leaf::is_void(&name) {
+                    return TokenSinkResult::Continue;
+                }
+                let style = tag
+                    .attrs
+                    .iter()
+                    .find(|a| &*a.name.local == "style")
+                    .map(|a| a.value.to_string())
+                    .unwrap_or_default();
+                chains.started += 1;
+                let order = chains.started;
+                chains.open.push(Wrapper {
+                    name,
+                    style,
+                    order,
+                    children: 0,
+                    text: false,
+                    last_child: None,
+                });
+            }
+            Token::TagToken(tag) => {
+                // An end tag closes up to the matching open element, as browsers do
+                // for the common misnestings; a stray end tag changes nothing.
+                let name: &str = &tag.name;
+                if chains.open.iter().any(|w| w.name == name) {
+                    while chains.open.last().is_some_and(|w| w.name != name) {
+                        chains.close();
+                    }
+                    chains.close();
+                }
+            }
+            Token::CharacterTokens(text) if !text.trim().is_empty() => {
+                if let Some(parent) = chains.open.last_mut() {
+                    parent.text = true;
+                }
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
 /// Whether ammonia keeps this address: relative, or with an allowed scheme.
 fn url_allowed(url: &str) -> bool {
     let url = url.trim();
@@ -373,5 +506,32 @@ mod tests {
             ["`<font>` removed (its text is kept)"]
         );
         assert!(problems("<p style=\"color:red\"><br></p>").is_empty());
+    }
+
+    #[test]
+    fn chains_of_identical_wrappers_past_fifteen_are_named_once() {
+        let chain = |n: usize, style: &str| {
+            format!(
+                "{}文字{}",
+                format!("<section style=\"{style}\">").repeat(n),
+                "</section>".repeat(n)
+            )
+        };
+        assert!(deep_chains(&chain(15, "margin:0")).is_empty());
+        assert_eq!(
+            deep_chains(&chain(20, "margin:0")),
+            ["20 nested `<section style=\"margin:0\">`, each holding only the next: WeChat's editor deletes chains of more than 15 identical wrappers"]
+        );
+        // Unclosed at the end of the fragment, whitespace between: still a chain.
+        assert_eq!(deep_chains(&"<div>\n".repeat(16)).len(), 1);
+        // Different styles, a second child or text beside the child break the chain.
+        let mixed: String = (0..20)
+            .map(|i| format!("<div style=\"margin:{i}px\">"))
+            .collect();
+        assert!(deep_chains(&mixed).is_empty());
+        let with_text = "<p>".to_string() + &"<span>字".repeat(20);
+        assert!(deep_chains(&with_text).is_empty());
+        let siblings = format!("{}<br>", chain(16, "x:1"));
+        assert_eq!(deep_chains(&format!("<div>{siblings}</div>")).len(), 1);
     }
 }
