@@ -407,6 +407,80 @@ fn calendar_problems_show_on_the_post_they_concern() {
     assert!(!first.contains("schedule-quota"));
 }
 
+#[test]
+fn calendar_shows_the_month_with_status_quota_and_links() {
+    let dir = site();
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    let config = config.replacen("[site]", "[wechat]\nmode = \"broadcast\"\n\n[site]", 1);
+    write(dir.path(), "config.toml", config);
+    for (slug, at) in [
+        ("first-push", "2099-06-01T12:00"),
+        ("second-push", "2099-06-01T20:30"),
+        ("long-ago", "2020-01-15T12:00"),
+    ] {
+        write(
+            dir.path(),
+            &format!("content/tech/{slug}.md"),
+            format!("+++\ntitle = \"{slug}\"\nschedule = \"{at}:00\"\n+++\n正文。\n"),
+        );
+    }
+    write(
+        dir.path(),
+        "content/tech/escaped.md",
+        "+++\ntitle = \"<script>alert(1)</script>\"\nschedule = \"2099-06-03T12:00:00\"\n+++\n正文。\n",
+    );
+    let server = start(dir.path(), false);
+    let r = get(&server, "/calendar?month=2099-06");
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    let day = html
+        .split(r#"data-date="2099-06-01""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</td>").next())
+        .unwrap_or_else(|| panic!("no cell for 2099-06-01: {html}"));
+    assert_eq!(day.matches(r#"class="push upcoming""#).count(), 2, "{day}");
+    assert!(
+        day.contains(r#"<a href="/post/first-push/">first-push</a>"#),
+        "{day}"
+    );
+    // One broadcast a day on a subscription account: the second is over quota.
+    assert!(
+        day.contains("群发 1/1 (2099-06-01)") && day.contains("群发 2/1 (2099-06-01)"),
+        "{day}"
+    );
+    assert_eq!(day.matches("over quota").count(), 1, "{day}");
+    assert!(!html.contains("<script>alert") && html.contains("&lt;script&gt;alert(1)"));
+    // June 2099 starts on a Monday; the grid has the month's neighbours as links.
+    assert!(html.contains(r#"href="/calendar?month=2099-05""#));
+    assert!(html.contains(r#"href="/calendar?month=2099-07""#));
+
+    let past = get(&server, "/calendar?month=2020-01").text();
+    assert!(
+        past.contains(r#"class="push missed""#),
+        "never sent, long past: missed"
+    );
+    assert!(past.contains("missed 1"));
+
+    // This month by default, with today marked.
+    let now = get(&server, "/calendar").text();
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .date()
+        .to_string();
+    assert!(
+        now.contains(&format!(r#"class=" today" data-date="{today}""#)),
+        "{today}"
+    );
+
+    let bad = get(&server, "/calendar?month=六月");
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("is not a month: write it as 2026-12"));
+    assert!(
+        get(&server, "/").text().contains(r#"href="/calendar""#),
+        "linked from the index"
+    );
+}
+
 /// A GET with the `Host` header as given, as a browser sends after DNS rebinding.
 fn get_with_host(server: &wxpress::serve::Server, host: &str, path: &str) -> String {
     use std::io::{Read, Write};

@@ -447,5 +447,8 @@ pub fn files<'a>(
         .collect()
 }
 
+mod month;
+pub use month::{month, parse_month, Day, Month};
+
 #[cfg(test)]
 mod tests;

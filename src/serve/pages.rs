@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("card.html", include_str!("templates/card.html")),
     ("panel.html", include_str!("templates/panel.html")),
     ("stats.html", include_str!("templates/stats.html")),
+    ("calendar.html", include_str!("templates/calendar.html")),
 ];
 
 pub const PREVIEW_JS: &str = include_str!("assets/preview.js");
@@ -428,5 +429,163 @@ mod human_date_tests {
             .unwrap()
             .to_zoned(tz);
         assert_eq!(super::human_date(&z), "2026-12-01 周二 12:00");
+    }
+}
+
+/// What `/calendar` shows, gathered under the snapshot's lock (the ledger is read
+/// before it is taken).
+pub struct CalendarInput {
+    pub site_name: String,
+    pub config: Option<Config>,
+    pub posts: Vec<Post>,
+    /// Preview address of each post, by source path.
+    pub hrefs: std::collections::HashMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct PushView {
+    time: String,
+    mode: &'static str,
+    status: crate::schedule::Status,
+    /// Broadcasts only: the quota period's broadcasts counting this one.
+    quota: Option<crate::schedule::Quota>,
+    over_quota: bool,
+    overfull: bool,
+    in_slot: bool,
+    items: Vec<ItemView>,
+}
+
+#[derive(Serialize)]
+struct ItemView {
+    title: String,
+    href: String,
+    column: String,
+    done: bool,
+}
+
+#[derive(Serialize)]
+struct DayView {
+    date: String,
+    day: i8,
+    in_month: bool,
+    today: bool,
+    pushes: Vec<PushView>,
+}
+
+impl Pages {
+    /// `/calendar`: the month grid of pushes, each coloured by status, with the
+    /// quota each broadcast uses; `month` is any day of the month to show
+    /// (default: this month).
+    pub fn calendar(
+        &self,
+        input: &CalendarInput,
+        ledger: Result<LedgerView, String>,
+        month: Option<jiff::civil::Date>,
+        now: &jiff::Timestamp,
+    ) -> Result<String, String> {
+        use crate::schedule;
+        let mut c = Context::new();
+        c.insert("site_name", &input.site_name);
+        let config = input
+            .config
+            .as_ref()
+            .ok_or("The site's config.toml does not load: fix it first (see the index page).")?;
+        let ledger = ledger?;
+        let today = now.to_zoned(config.tz.clone()).date();
+        let shown = month.unwrap_or(today);
+        let pushes = schedule::calendar(config, config.wechat.mode, &input.posts, &ledger, now);
+        let grid = schedule::month(&pushes, shown, today);
+        let weeks: Vec<Vec<DayView>> = grid
+            .weeks
+            .iter()
+            .map(|week| {
+                week.iter()
+                    .map(|d| DayView {
+                        date: d.date.clone(),
+                        day: d.day,
+                        in_month: d.in_month,
+                        today: d.today,
+                        pushes: d
+                            .pushes
+                            .iter()
+                            .map(|p| push_view(p, config, input))
+                            .collect(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let unscheduled = input
+            .posts
+            .iter()
+            .filter(|p| !p.meta.draft && p.meta.schedule.is_none())
+            .count();
+        let next = pushes
+            .iter()
+            .find(|p| p.at.timestamp() >= *now && p.status != schedule::Status::Done)
+            .map(|p| (human_date(&p.at), p.at.strftime("%Y-%m").to_string()));
+        c.insert("month", &grid.month);
+        c.insert("previous", &grid.previous);
+        c.insert("next_month", &grid.next);
+        c.insert("weeks", &weeks);
+        c.insert("upcoming", &grid.upcoming);
+        c.insert("due", &grid.due);
+        c.insert("missed", &grid.missed);
+        c.insert("done", &grid.done);
+        c.insert("timezone", config.site.timezone());
+        c.insert("account", &config.wechat.account);
+        c.insert("mode", mode_label(config.wechat.mode));
+        c.insert("unscheduled", &unscheduled);
+        c.insert("next_push", &next);
+        Ok(self.render("calendar.html", &c))
+    }
+
+    /// The calendar page when it cannot be drawn, saying why.
+    pub fn calendar_error(&self, site_name: &str, error: &str) -> String {
+        let mut c = Context::new();
+        c.insert("site_name", site_name);
+        c.insert("error", error);
+        self.render("calendar.html", &c)
+    }
+}
+
+fn push_view(
+    p: &crate::schedule::ScheduledPush,
+    config: &Config,
+    input: &CalendarInput,
+) -> PushView {
+    PushView {
+        time: p.at.strftime("%H:%M").to_string(),
+        mode: mode_label(p.mode),
+        status: p.status,
+        quota: p.quota.clone(),
+        over_quota: p.over_quota(),
+        overfull: p.overfull(),
+        in_slot: p.in_slot,
+        items: p
+            .items
+            .iter()
+            .map(|i| ItemView {
+                title: i.title.clone(),
+                // post_base percent-encodes the slug: the template writes it unescaped.
+                href: input.hrefs.get(&i.source).cloned().unwrap_or_default(),
+                column: i
+                    .column
+                    .as_deref()
+                    .map(|slug| config.column(slug).map_or(slug, |c| c.name.as_str()))
+                    .unwrap_or_default()
+                    .to_string(),
+                done: i.done,
+            })
+            .collect(),
+    }
+}
+
+/// A push's mode as the WeChat backend names it, with the config word beside it.
+fn mode_label(mode: crate::config::PublishMode) -> &'static str {
+    use crate::config::PublishMode;
+    match mode {
+        PublishMode::Draft => "草稿 draft",
+        PublishMode::Publish => "发布 publish",
+        PublishMode::Broadcast => "群发 broadcast",
     }
 }

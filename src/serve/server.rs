@@ -33,6 +33,7 @@ pub fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/stats", get(stats_page))
+        .route("/calendar", get(calendar_page))
         .route("/events", get(events))
         .route("/_wxpress/preview.js", get(preview_js))
         .route("/_wxpress/preview.css", get(preview_css))
@@ -167,6 +168,61 @@ async fn stats_page(Extract(app): Extract<App>) -> Response {
     };
     let html = app.pages.stats(&site_name, rows);
     (
+        [(header::CONTENT_SECURITY_POLICY, STATS_CSP)],
+        fresh("text/html; charset=utf-8", html),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct CalendarQuery {
+    month: Option<String>,
+}
+
+/// The content calendar: a month grid of the pushes, their status and quota.
+/// A month that does not parse is a 400 page that says how to write it.
+async fn calendar_page(Extract(app): Extract<App>, Query(q): Query<CalendarQuery>) -> Response {
+    // The ledger is read before the snapshot's lock is taken.
+    let ledger = crate::ledger::LedgerView::read(&crate::ledger::path(app.state.root()))
+        .map_err(|e| e.to_string());
+    let input = {
+        let snap = app.state.read();
+        pages::CalendarInput {
+            site_name: pages::site_name(&snap),
+            config: snap.site.as_ref().map(|s| s.config.clone()),
+            posts: snap
+                .entries
+                .values()
+                .filter_map(|e| e.post.clone())
+                .collect(),
+            hrefs: snap
+                .entries
+                .values()
+                .map(|e| (e.source.clone(), pages::post_base(&e.slug)))
+                .collect(),
+        }
+    };
+    let now = jiff::Timestamp::now();
+    let month = q
+        .month
+        .as_deref()
+        .map(crate::schedule::parse_month)
+        .transpose();
+    let (status, html) = match month {
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            app.pages.calendar_error(&input.site_name, &e),
+        ),
+        Ok(month) => match app.pages.calendar(&input, ledger, month, &now) {
+            Ok(html) => (StatusCode::OK, html),
+            Err(e) => (
+                StatusCode::OK,
+                app.pages.calendar_error(&input.site_name, &e),
+            ),
+        },
+    };
+    (
+        status,
         [(header::CONTENT_SECURITY_POLICY, STATS_CSP)],
         fresh("text/html; charset=utf-8", html),
     )
