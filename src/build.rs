@@ -15,7 +15,7 @@ pub use crate::output::MANIFEST;
 pub struct BuildOptions {
     pub root: PathBuf,
     pub out: PathBuf,
-    pub drafts: bool,
+    pub wip: bool,
     /// The instant the calendar rules (`schedule-*`) judge against.
     pub now: jiff::Timestamp,
     /// Fetch remote images (`![](https://…)`) into the cache, use only those
@@ -48,7 +48,8 @@ pub struct ManifestPost {
     pub column: Option<String>,
     pub schedule: Option<String>,
     pub position: Option<u32>,
-    pub draft: bool,
+    /// `wip = true`: work in progress (only in a `build --wip`).
+    pub wip: bool,
     pub cover: Option<String>,
     pub source: String,
     pub outputs: Outputs,
@@ -81,7 +82,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let mut site = Site::load(&opts.root)?;
     site.images.set_remote(opts.remote_images);
     let compiled = site.compile_all(&CompileOptions {
-        drafts: opts.drafts,
+        wip: opts.wip,
         now: opts.now,
     });
     let (rendered, mut diags) = (compiled.posts, compiled.diagnostics);
@@ -165,7 +166,7 @@ fn manifest(
                 column: meta.column.clone(),
                 schedule: meta.schedule.as_ref().map(format_schedule),
                 position: meta.position,
-                draft: meta.draft,
+                wip: meta.wip,
                 cover: meta.cover.clone(),
                 source: r.post.source.clone(),
                 outputs: Outputs {

@@ -33,6 +33,7 @@ pub enum Rule {
     ScheduleSlot,
     SchedulePast,
     TitleHeading,
+    DeprecatedKey,
     ColumnFolder,
     SchedulePosition,
     EmphasisUnparsed,
@@ -97,6 +98,7 @@ pub const RULES: &[RuleInfo] = &[
     info(Rule::ScheduleSlot, "schedule-slot", Warning),
     info(Rule::SchedulePast, "schedule-past", Warning),
     info(Rule::TitleHeading, "title-heading", Warning),
+    info(Rule::DeprecatedKey, "deprecated-key", Warning),
     info(Rule::ColumnFolder, "column-folder", Warning),
     info(Rule::SchedulePosition, "schedule-position", Error),
     RuleInfo {

@@ -71,7 +71,7 @@ impl Site {
         *self.style.lock().unwrap_or_else(|e| e.into_inner()) = Some(style.clone());
         let posts = posts
             .into_par_iter()
-            .filter(|p| opts.drafts || !p.meta.draft)
+            .filter(|p| opts.wip || !p.meta.wip)
             .map(|post| self.compile_with(post, &style))
             .collect();
         diagnostic::sort(&mut diagnostics);
@@ -240,7 +240,7 @@ impl Site {
 /// What one compile of the whole site covers.
 pub struct CompileOptions {
     /// Compile drafts too (build leaves them out unless asked; check keeps them).
-    pub drafts: bool,
+    pub wip: bool,
     /// The instant the calendar rules judge against (what is past, what is due).
     pub now: jiff::Timestamp,
 }
@@ -300,7 +300,7 @@ impl Site {
     /// calendar rules need every post: a push is several posts); only the
     /// selection is reported.
     pub fn check(&self, selection: &Selection, now: jiff::Timestamp) -> CheckReport {
-        let compiled = self.compile_all(&CompileOptions { drafts: true, now });
+        let compiled = self.compile_all(&CompileOptions { wip: true, now });
         let selected: Vec<Rendered> = compiled
             .posts
             .into_iter()

@@ -135,18 +135,18 @@ fn theme_stylesheet_is_inlined_and_classes_removed() {
 }
 
 #[test]
-fn drafts_are_left_out_unless_asked() {
+fn work_in_progress_is_left_out_unless_asked() {
     let site = TestSite::new();
     site.post("published", "正文");
     site.write(
         "content/tech/wip.md",
-        "+++\ntitle = \"草稿\"\ndraft = true\n+++\n草稿正文\n",
+        "+++\ntitle = \"写作中\"\nwip = true\n+++\n写作中的正文\n",
     );
     site.build().unwrap();
     assert!(site.path("public/published/article.html").is_file());
     assert!(!site.path("public/wip").exists());
 
-    let out = site.run(&["build", "--drafts"]);
+    let out = site.run(&["build", "--wip"]);
     assert!(
         out.status.success(),
         "{}",
@@ -154,7 +154,36 @@ fn drafts_are_left_out_unless_asked() {
     );
     assert!(site.path("public/wip/article.html").is_file());
     let manifest = site.read("public/manifest.json");
-    assert!(manifest.contains("\"draft\": true"), "{manifest}");
+    assert!(manifest.contains("\"wip\": true"), "{manifest}");
+}
+
+#[test]
+fn the_old_draft_key_and_flag_still_work_with_a_deprecation_warning() {
+    let site = TestSite::new();
+    site.write(
+        "content/tech/old.md",
+        "+++\ntitle = \"旧写法\"\ndraft = true\n+++\n正文\n",
+    );
+    let out = site.run(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !site.path("public/old").exists(),
+        "draft = true still means not ready"
+    );
+    let out = site.run(&["build", "--drafts"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        site.path("public/old/article.html").is_file(),
+        "--drafts is --wip"
+    );
+    assert!(
+        stderr.contains("warning[deprecated-key]: `draft` is now `wip`")
+            && stderr.contains("--> content/tech/old.md:3:1")
+            && stderr.contains("help: rename it: wip = true"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -323,7 +352,7 @@ fn example_articles_keep_their_html_per_text_ratio() {
     wxpress::build::build(&wxpress::build::BuildOptions {
         root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         out: out.path().join("public"),
-        drafts: true,
+        wip: true,
         now: jiff::Timestamp::now(),
         remote_images: wxpress::images::Remote::Off,
     })

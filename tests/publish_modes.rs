@@ -308,7 +308,7 @@ fn posts_that_cannot_be_published_are_refused_before_any_call() {
     let text = std::fs::read_to_string(site.root().join(SECOND)).unwrap();
     site.write(
         SECOND,
-        &text.replace("cover = \"../hello-wxpress/cover.png\"\n", "draft = true\n"),
+        &text.replace("cover = \"../hello-wxpress/cover.png\"\n", "wip = true\n"),
     );
     let run = publish(&site, &sb, &["content", "--mode", "publish"]);
     assert_eq!(run.code, Some(1));
@@ -318,7 +318,8 @@ fn posts_that_cannot_be_published_are_refused_before_any_call() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("marked `draft = true`"),
+        run.stderr
+            .contains("marked work in progress (`wip = true`)"),
         "{}",
         run.stderr
     );

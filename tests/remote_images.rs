@@ -161,7 +161,7 @@ fn build_with(root: &Path, remote: Remote) -> BuildReport {
     build(&BuildOptions {
         root: root.to_path_buf(),
         out: root.join("public"),
-        drafts: false,
+        wip: false,
         now: "2026-11-01T00:00:00Z".parse().unwrap(),
         remote_images: remote,
     })

@@ -26,14 +26,14 @@ fn index_lists_posts_with_column_schedule_status_and_counts() {
     );
     assert!(html.contains(r#"<span class="badge scheduled">scheduled</span>"#));
     assert!(html.contains(r#"<span class="badge unscheduled">unscheduled</span>"#));
-    // The draft is left out (no --drafts) and the page says how to see it.
+    // Work in progress is left out (no --wip) and the page says how to see it.
     assert!(!html.contains("草稿一篇"));
-    assert!(html.contains("1 draft(s) hidden"));
+    assert!(html.contains("1 work-in-progress post(s) hidden"));
 
     let with_drafts = start(dir.path(), true);
     let html = get(&with_drafts, "/").text();
     assert!(html.contains("草稿一篇"));
-    assert!(html.contains(r#"<span class="badge draft">draft</span>"#));
+    assert!(html.contains(r#"<span class="badge wip">wip</span>"#));
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn article_bytes_match_wxpress_build() {
     wxpress::build::build(&wxpress::build::BuildOptions {
         root: dir.path().to_path_buf(),
         out: out.path().join("public"),
-        drafts: false,
+        wip: false,
         now: jiff::Timestamp::now(),
         remote_images: wxpress::images::Remote::Off,
     })
@@ -177,7 +177,7 @@ fn post_page_has_phone_frame_card_and_diagnostics() {
     assert_eq!(get(&server, "/post/no-such-post/").status, 404);
     let draft = get(&server, "/post/secret-draft/");
     assert_eq!(draft.status, 404);
-    assert!(draft.text().contains("--drafts"));
+    assert!(draft.text().contains("--wip"));
 }
 
 #[test]

@@ -375,9 +375,7 @@ fn drafts_are_hidden_unless_asked_for() {
     {
         let snap = server.state().read();
         assert!(!snap.entries.contains_key("content/life/secret-draft.md"));
-        assert!(snap
-            .hidden_drafts
-            .contains_key("content/life/secret-draft.md"));
+        assert!(snap.hidden_wip.contains_key("content/life/secret-draft.md"));
     }
     // Publishing the draft (draft = false) brings it in.
     write(
@@ -389,14 +387,14 @@ fn drafts_are_hidden_unless_asked_for() {
         &server,
         "content/life/secret-draft.md"
     )));
-    assert!(server.state().read().hidden_drafts.is_empty());
+    assert!(server.state().read().hidden_wip.is_empty());
     drop(server);
 
     let with_drafts = start(dir.path(), true);
     write(
         dir.path(),
         "content/life/secret-draft.md",
-        "+++\ntitle = \"又是草稿\"\ndraft = true\n+++\n\n正文。\n",
+        "+++\ntitle = \"又是草稿\"\nwip = true\n+++\n\n正文。\n",
     );
     assert!(wait_until(WAIT, || title_of(
         &with_drafts,

@@ -264,7 +264,7 @@ fn stats_are_fetched_once_joined_to_their_posts_and_reported_offline() {
     let server = wxpress::serve::Server::start(&wxpress::serve::Options {
         root: site.root().to_path_buf(),
         addr: "127.0.0.1:0".parse().unwrap(),
-        drafts: false,
+        wip: false,
         limits: Default::default(),
     })
     .unwrap();

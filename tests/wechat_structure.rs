@@ -12,7 +12,7 @@ fn example_articles() -> (tempfile::TempDir, Vec<(String, String)>) {
     wxpress::build::build(&wxpress::build::BuildOptions {
         root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         out: public.clone(),
-        drafts: true,
+        wip: true,
         now: jiff::Timestamp::now(),
         remote_images: wxpress::images::Remote::Off,
     })
@@ -137,7 +137,7 @@ fn torture_article() -> (tempfile::TempDir, String) {
     wxpress::build::build(&wxpress::build::BuildOptions {
         root: root.to_path_buf(),
         out: root.join("public"),
-        drafts: false,
+        wip: false,
         now: jiff::Timestamp::now(),
         remote_images: wxpress::images::Remote::Off,
     })

@@ -14,9 +14,9 @@ pub struct Args {
     /// Output folder [default: ROOT/public]
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Include posts marked `draft = true`
-    #[arg(long)]
-    drafts: bool,
+    /// Include work-in-progress posts (`wip = true`; `--drafts` is the old name)
+    #[arg(long, alias = "drafts")]
+    wip: bool,
     /// Do not fetch remote images (`![](https://…)`): they stay remote, with a warning
     #[arg(long)]
     offline: bool,
@@ -28,7 +28,7 @@ pub fn run(args: Args) -> ExitCode {
     let opts = wxpress::build::BuildOptions {
         root: args.root,
         out: out.clone(),
-        drafts: args.drafts,
+        wip: args.wip,
         now: jiff::Timestamp::now(),
         remote_images: if args.offline {
             wxpress::images::Remote::Off

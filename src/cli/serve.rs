@@ -25,16 +25,16 @@ pub struct Args {
     /// Open the index page in the default browser
     #[arg(long)]
     open: bool,
-    /// Include posts marked `draft = true`
-    #[arg(long)]
-    drafts: bool,
+    /// Include work-in-progress posts (`wip = true`; `--drafts` is the old name)
+    #[arg(long, alias = "drafts")]
+    wip: bool,
 }
 
 pub fn run(args: Args) -> ExitCode {
     let opts = Options {
         root: args.root,
         addr: SocketAddr::new(args.bind, args.port),
-        drafts: args.drafts,
+        wip: args.wip,
         limits: Limits::default(),
     };
     let server = match Server::start(&opts) {
@@ -63,10 +63,10 @@ pub fn run(args: Args) -> ExitCode {
             server.url(),
             snap.error_count()
         );
-        if !snap.hidden_drafts.is_empty() {
+        if !snap.hidden_wip.is_empty() {
             println!(
-                "{} draft(s) hidden; add --drafts to preview them.",
-                snap.hidden_drafts.len()
+                "{} work-in-progress post(s) hidden (wip = true); add --wip to preview them.",
+                snap.hidden_wip.len()
             );
         }
     }

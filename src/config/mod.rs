@@ -91,6 +91,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "column",
     "schedule",
     "author",
+    "wip",
     "draft",
     "source_url",
     "comments",

@@ -77,6 +77,10 @@ pub struct RawFrontMatter {
     pub column: Option<String>,
     pub schedule: Option<DateText>,
     pub author: Option<String>,
+    /// `wip = true`: work in progress, left out of build, schedule and publish.
+    pub wip: Option<bool>,
+    /// The old name of `wip`, read the same with a `deprecated-key` warning: it
+    /// read like WeChat's own 草稿 (what `--mode draft` makes).
     pub draft: Option<bool>,
     pub source_url: Option<String>,
     pub comments: Option<Comments>,
@@ -350,6 +354,7 @@ pub fn parse(
             "column" => read(value.get().map(|v| raw.column = Some(v))),
             "schedule" => read(value.get().map(|v| raw.schedule = Some(v))),
             "author" => read(value.get().map(|v| raw.author = Some(v))),
+            "wip" => read(value.get().map(|v| raw.wip = Some(v))),
             "draft" => read(value.get().map(|v| raw.draft = Some(v))),
             "source_url" => read(value.get().map(|v| raw.source_url = Some(v))),
             "comments" => read(value.get().map(|v| raw.comments = Some(v))),
@@ -402,6 +407,7 @@ mod tests {
             ("column", "\"tech\""),
             ("schedule", "\"2026-12-01T12:00:00+08:00\""),
             ("author", "\"a\""),
+            ("wip", "true"),
             ("draft", "true"),
             ("source_url", "\"https://example.com\""),
             ("comments", "true"),

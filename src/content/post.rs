@@ -40,7 +40,9 @@ pub struct PostMeta {
     pub column: Option<String>,
     pub schedule: Option<jiff::Zoned>,
     pub author: Option<String>,
-    pub draft: bool,
+    /// `wip = true` (or the old `draft = true`): not ready; left out of build
+    /// (unless `--wip`), the schedule and publish.
+    pub wip: bool,
     pub source_url: Option<String>,
     pub comments: super::front_matter::Comments,
     pub position: Option<u32>,
@@ -341,7 +343,22 @@ fn validate(
         }
     }
     meta.author = raw.author.or_else(|| config.site.author.clone());
-    meta.draft = raw.draft.unwrap_or(false);
+    if let Some(old) = raw.draft {
+        notes.push(
+            Diagnostic::warning(
+                file,
+                post.key_pos("draft"),
+                "deprecated-key",
+                "`draft` is now `wip` (work in progress): `draft` read like a WeChat draft (草稿), which `--mode draft` makes",
+            )
+            .with_suggestion(if raw.wip.is_some() {
+                "remove `draft`; `wip` is set and wins".to_string()
+            } else {
+                format!("rename it: wip = {old}")
+            }),
+        );
+    }
+    meta.wip = raw.wip.or(raw.draft).unwrap_or(false);
     meta.comments = raw.comments.unwrap_or_default();
     meta.check_off = raw.check.map(|c| c.off).unwrap_or_default();
 

@@ -134,16 +134,20 @@ pub fn prepare_against(
                 continue;
             }
         };
-        if post.meta.draft {
+        if post.meta.wip {
             diags.push(
                 Diagnostic::error(
                     &post.source,
-                    post.key_pos("draft"),
+                    post.key_pos(if post.keys.contains_key("wip") {
+                        "wip"
+                    } else {
+                        "draft"
+                    }),
                     "publish",
-                    "this post is marked `draft = true`",
+                    "this post is marked work in progress (`wip = true`)",
                 )
                 .with_suggestion(
-                    "remove `draft = true` from the front matter when it is ready to publish",
+                    "remove `wip = true` from the front matter when it is ready to publish",
                 ),
             );
             continue;

@@ -135,7 +135,7 @@ pub fn calendar<P: Borrow<Post>>(
     now: &Timestamp,
 ) -> Vec<ScheduledPush> {
     let mut moments: BTreeMap<Timestamp, Vec<&Post>> = BTreeMap::new();
-    for post in posts.iter().map(Borrow::borrow).filter(|p| !p.meta.draft) {
+    for post in posts.iter().map(Borrow::borrow).filter(|p| !p.meta.wip) {
         if let Some(at) = &post.meta.schedule {
             moments.entry(at.timestamp()).or_default().push(post);
         }

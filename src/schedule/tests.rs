@@ -108,7 +108,7 @@ fn same_moment_is_one_push_ordered_by_position_then_path() {
         .post(
             "tech/draft.md",
             "D",
-            &format!("{}draft = true\n", sched("2026-12-01T12:00:00")),
+            &format!("{}wip = true\n", sched("2026-12-01T12:00:00")),
         );
     let cal = calendar(
         &s.config,

@@ -27,7 +27,7 @@ pub struct Options {
     pub root: PathBuf,
     /// Port 0 picks a free port; [`Server::addr`] tells which.
     pub addr: SocketAddr,
-    pub drafts: bool,
+    pub wip: bool,
     /// Header and idle timeout, and the connection cap.
     pub limits: Limits,
 }
@@ -79,7 +79,7 @@ impl Server {
                 source,
             })?;
         let addr = listener.local_addr().map_err(StartError::Runtime)?;
-        let state = Arc::new(State::new(&root, opts.drafts));
+        let state = Arc::new(State::new(&root, opts.wip));
         // Watch before the first render, so a save during it is not lost: its
         // rebuild waits for the first one and runs after it.
         let watcher = watcher::watch(state.clone())?;

@@ -104,7 +104,7 @@ pub fn post_base(slug: &str) -> String {
 
 fn status(entry: &Entry) -> &'static str {
     match &entry.post {
-        Some(p) if p.meta.draft => "draft",
+        Some(p) if p.meta.wip => "wip",
         Some(p) if p.meta.schedule.is_some() => "scheduled",
         Some(_) => "unscheduled",
         None => "broken",
@@ -175,7 +175,7 @@ impl Pages {
             &snap.entries.values().map(|e| e.warnings()).sum::<usize>(),
         );
         c.insert("site_errors", &snap.site_errors);
-        c.insert("hidden_drafts", &snap.hidden_drafts.len());
+        c.insert("hidden_wip", &snap.hidden_wip.len());
         let (next, arrow) = match sort {
             Sort::Schedule => ("-schedule", "↑"),
             Sort::ScheduleDesc => ("schedule", "↓"),
@@ -517,7 +517,7 @@ impl Pages {
         let unscheduled = input
             .posts
             .iter()
-            .filter(|p| !p.meta.draft && p.meta.schedule.is_none())
+            .filter(|p| !p.meta.wip && p.meta.schedule.is_none())
             .count();
         let next = pushes
             .iter()

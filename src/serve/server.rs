@@ -236,11 +236,11 @@ fn find(app: &App, slug: &str) -> Result<Arc<Entry>, &'static str> {
         return Ok(entry.clone());
     }
     let hidden = snap
-        .hidden_drafts
+        .hidden_wip
         .values()
         .any(|p| crate::content::slug_for(p) == slug);
     Err(if hidden {
-        "This post is a draft. Restart with `wxpress serve --drafts` to preview drafts."
+        "This post is work in progress (wip = true). Restart with `wxpress serve --wip` to preview it."
     } else {
         "No post with this slug. It may have been renamed or deleted."
     })

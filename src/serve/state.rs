@@ -67,8 +67,9 @@ pub struct Snapshot {
     pub site_errors: Vec<Diagnostic>,
     /// By source path.
     pub entries: BTreeMap<String, Arc<Entry>>,
-    /// Drafts left out because the server runs without `--drafts` (source paths).
-    pub hidden_drafts: BTreeMap<String, PathBuf>,
+    /// Work-in-progress posts left out because the server runs without `--wip`
+    /// (source paths).
+    pub hidden_wip: BTreeMap<String, PathBuf>,
     /// Slug → the source paths that use it (more than one is an error).
     slugs: HashMap<String, BTreeSet<String>>,
     /// The calendar rules (`schedule-*`), which depend on all posts together.
@@ -151,7 +152,7 @@ impl Snapshot {
     }
 
     fn remove(&mut self, source: &str) -> Option<Arc<Entry>> {
-        self.hidden_drafts.remove(source);
+        self.hidden_wip.remove(source);
         let old = self.entries.remove(source)?;
         let key = content::slug_key(&old.slug);
         if let Some(set) = self.slugs.get_mut(&key) {
@@ -211,7 +212,8 @@ pub struct Reload {
 /// watcher; there is no global.
 pub struct State {
     root: PathBuf,
-    drafts: bool,
+    /// Whether work-in-progress posts (`wip = true`) are shown.
+    wip: bool,
     snapshot: RwLock<Snapshot>,
     reloads: broadcast::Sender<Reload>,
     /// Rebuilds run one at a time, so a slow one cannot overwrite a newer one.
@@ -221,17 +223,17 @@ pub struct State {
 /// A post file, loaded (or not) against one site.
 enum Loaded {
     Entry(Box<Entry>),
-    /// A draft, while the server runs without `--drafts`.
-    HiddenDraft,
+    /// A work-in-progress post, while the server runs without `--wip`.
+    HiddenWip,
 }
 
 impl State {
     /// An empty state; [`State::rebuild_all`] fills it.
-    pub fn new(root: &Path, drafts: bool) -> State {
+    pub fn new(root: &Path, wip: bool) -> State {
         let (reloads, _) = broadcast::channel(256);
         State {
             root: root.to_path_buf(),
-            drafts,
+            wip,
             snapshot: RwLock::new(Snapshot::default()),
             reloads,
             rebuilding: Mutex::new(()),
@@ -239,8 +241,8 @@ impl State {
     }
 
     /// Loads and renders the whole site. Never fails: problems are kept and shown.
-    pub fn load(root: &Path, drafts: bool) -> State {
-        let state = State::new(root, drafts);
+    pub fn load(root: &Path, wip: bool) -> State {
+        let state = State::new(root, wip);
         state.rebuild_all();
         state
     }
@@ -249,8 +251,8 @@ impl State {
         &self.root
     }
 
-    pub fn drafts(&self) -> bool {
-        self.drafts
+    pub fn wip(&self) -> bool {
+        self.wip
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, Snapshot> {
@@ -335,8 +337,8 @@ impl State {
         for (source, path, loaded) in loaded {
             match loaded {
                 Loaded::Entry(entry) => fresh.insert(*entry),
-                Loaded::HiddenDraft => {
-                    fresh.hidden_drafts.insert(source, path);
+                Loaded::HiddenWip => {
+                    fresh.hidden_wip.insert(source, path);
                 }
             }
         }
@@ -365,7 +367,7 @@ impl State {
                     .entries
                     .values()
                     .map(|e| &e.path)
-                    .chain(snap.hidden_drafts.values())
+                    .chain(snap.hidden_wip.values())
                     .collect();
                 // Known files that are gone, and found files that are new.
                 paths.extend(
@@ -431,9 +433,9 @@ impl State {
                     slugs.insert(entry.slug.clone());
                     snap.insert(*entry);
                 }
-                Some(Loaded::HiddenDraft) => {
+                Some(Loaded::HiddenWip) => {
                     slugs.insert(content::slug_for(&path));
-                    snap.hidden_drafts.insert(source.clone(), path);
+                    snap.hidden_wip.insert(source.clone(), path);
                 }
                 None => {}
             }
@@ -469,7 +471,7 @@ impl State {
                     broken: true,
                 }))
             }
-            Ok(post) if post.meta.draft && !self.drafts => Loaded::HiddenDraft,
+            Ok(post) if post.meta.wip && !self.wip => Loaded::HiddenWip,
             Ok(post) => {
                 let rendered = site.compile(post);
                 let diagnostics = rendered.diagnostics;

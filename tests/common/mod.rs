@@ -84,7 +84,7 @@ impl TestSite {
         wxpress::build::build(&wxpress::build::BuildOptions {
             root: self.root().to_path_buf(),
             out: self.path("public"),
-            drafts: false,
+            wip: false,
             now: jiff::Timestamp::now(),
             remote_images: wxpress::images::Remote::Off,
         })

@@ -94,7 +94,7 @@ pub fn site() -> tempfile::TempDir {
     write(
         root,
         "content/life/secret-draft.md",
-        "+++\ntitle = \"草稿一篇\"\ndraft = true\n+++\n\n草稿正文。\n",
+        "+++\ntitle = \"草稿一篇\"\nwip = true\n+++\n\n草稿正文。\n",
     );
     write(
         root,
@@ -104,15 +104,15 @@ pub fn site() -> tempfile::TempDir {
     dir
 }
 
-pub fn start(root: &Path, drafts: bool) -> Server {
-    start_with(root, drafts, Limits::default())
+pub fn start(root: &Path, wip: bool) -> Server {
+    start_with(root, wip, Limits::default())
 }
 
-pub fn start_with(root: &Path, drafts: bool, limits: Limits) -> Server {
+pub fn start_with(root: &Path, wip: bool, limits: Limits) -> Server {
     Server::start(&Options {
         root: root.to_path_buf(),
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        drafts,
+        wip,
         limits,
     })
     .expect("server starts")

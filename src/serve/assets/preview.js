@@ -71,7 +71,7 @@
     if (res.status === 404) {
       byId('wx-overlay').innerHTML =
         '<div class="overlay-box" role="alert"><p class="overlay-title">This post is gone</p>' +
-        '<p class="msg">Its file was renamed, deleted or made a draft.</p>' +
+        '<p class="msg">Its file was renamed, deleted or marked work in progress (wip = true).</p>' +
         '<p class="overlay-note"><a href="/">All posts</a></p></div>';
       return;
     }
