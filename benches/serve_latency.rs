@@ -70,7 +70,7 @@ fn main() {
     let server = Server::start(&Options {
         root: root.clone(),
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        drafts: true,
+        wip: true,
         limits: Limits::default(),
     })
     .expect("server starts");
