@@ -38,6 +38,9 @@ pub struct Plan {
     pub posts: Vec<PostPlan>,
     /// Markdown files that are not posts, with the reason (Hugo's `_index.md`).
     pub skipped: Vec<(String, String)>,
+    /// The other tool's site, when DIR is one: its name and the folder its posts
+    /// were read from (`Hugo`, `content`). Images are looked up in all of DIR.
+    pub layout: Option<(&'static str, String)>,
     /// Front-matter keys left out of the imported posts, said once per run: the key,
     /// how many posts had it, and why it was left out.
     pub dropped: BTreeMap<String, (usize, &'static str)>,
@@ -195,8 +198,15 @@ pub fn plan(opts: &Options, config: &Config) -> Result<Plan, ImportError> {
         })
         .collect();
 
-    let mut plan = Plan::default();
-    for file in markdown_files(&source) {
+    let mut plan = Plan {
+        layout: layout(&source),
+        ..Plan::default()
+    };
+    let posts_dir = match &plan.layout {
+        Some((_, posts)) => source.join(posts),
+        None => source.clone(),
+    };
+    for file in markdown_files(&posts_dir) {
         let rel = file.strip_prefix(&source).unwrap_or(&file);
         let name = format!("{}/{}", label.trim_end_matches('/'), slash_path(rel));
         if file.file_name().is_some_and(|n| n == "_index.md") {
@@ -260,6 +270,32 @@ fn create_new(root: &Path, rel: &Path, bytes: &[u8]) -> Result<(), ImportError> 
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist_noclobber(&path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// When `dir` is a whole site of another tool, which one and where its posts are:
+/// a Hugo site (a config file and `content/`), a Hexo site (`source/_posts/`), a
+/// Jekyll site (`_posts/`). Its pages, themes and archetypes are not posts, and its
+/// `static/` (Hugo) or root (Jekyll) holds the pictures that `/…` addresses name.
+fn layout(dir: &Path) -> Option<(&'static str, String)> {
+    let has = |rel: &str| dir.join(rel).exists();
+    let hugo_config = [
+        "hugo.toml",
+        "hugo.yaml",
+        "hugo.json",
+        "config.toml",
+        "config.yaml",
+    ]
+    .iter()
+    .any(|c| has(c));
+    if hugo_config && dir.join("content").is_dir() {
+        Some(("Hugo", "content".into()))
+    } else if dir.join("source/_posts").is_dir() {
+        Some(("Hexo", "source/_posts".into()))
+    } else if dir.join("_posts").is_dir() {
+        Some(("Jekyll", "_posts".into()))
+    } else {
+        None
+    }
 }
 
 /// Every `.md` file under `dir`, sorted, skipping hidden folders and files, and
@@ -1114,4 +1150,57 @@ fn safe_name(name: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jekyll_names_give_a_date_and_a_slug() {
+        assert_eq!(
+            jekyll_date("2021-03-04-hello-world"),
+            Some(("2021-03-04", "hello-world"))
+        );
+        assert_eq!(jekyll_date("2021-13-04-x"), None, "no 13th month");
+        assert_eq!(jekyll_date("2021-03-04"), None, "a date alone is a name");
+        assert_eq!(jekyll_date("hello"), None);
+    }
+
+    #[test]
+    fn slugs_are_portable_and_stable() {
+        assert_eq!(slugify("Hello World!", "a"), "hello-world");
+        assert_eq!(slugify("rust_intro", "a"), "rust_intro");
+        assert_eq!(slugify("Rust 入门 2024", "a"), "rust-2024");
+        let cjk = slugify("标题", "old/标题.md");
+        assert!(cjk.starts_with("post-") && cjk.len() == 13, "{cjk}");
+        assert_eq!(cjk, slugify("标题", "old/标题.md"), "the same every run");
+        assert_ne!(cjk, slugify("标题", "old/other/标题.md"));
+        assert_eq!(slugify("con", "a"), "con-post", "a Windows device name");
+        for s in [cjk, slugify("-x-", "a"), slugify("CON", "a")] {
+            assert_eq!(content::portable_slug(&s), Ok(()), "{s}");
+        }
+    }
+
+    #[test]
+    fn liquid_site_urls_are_taken_out_and_other_tags_kept() {
+        assert_eq!(
+            strip_liquid_urls("![a]({{ site.baseurl }}/x.png) {{site.url}}{{ site.baseurl }}/y"),
+            ("![a](/x.png) /y".to_string(), 3)
+        );
+        assert_eq!(
+            strip_liquid_urls("{{ page.title }} {{ unclosed"),
+            ("{{ page.title }} {{ unclosed".to_string(), 0)
+        );
+    }
+
+    #[test]
+    fn more_markers_go_and_the_rest_stays() {
+        let mut mapped = Vec::new();
+        assert_eq!(
+            drop_more_marker("a\n<!-- more -->\nb <!-- more --> c\n", &mut mapped),
+            "a\nb <!-- more --> c\n"
+        );
+        assert_eq!(mapped.len(), 1);
+    }
 }

@@ -16,16 +16,19 @@ per run.\n\n\
 Images: `![](…)` relative to the post, or `/…` from the folder or its static/ (Hugo), with \
 Jekyll's {{ site.baseurl }} taken out. Remote images stay addresses (build fetches them). \
 Nothing outside DIR is read.\n\n\
+DIR may be a whole site of the other tool: a Hugo site (its config and content/), a Jekyll \
+site (_posts/) or a Hexo site (source/_posts/) is recognised, its posts are read from there and \
+its pictures from anywhere in DIR (Hugo's static/, Jekyll's assets/, Hexo's source/images/).\n\n\
 Nothing is ever replaced: a file already there with other content refuses its post (exit 1); \
 one with the same content is skipped, so an interrupted import is simply run again.",
     after_long_help = "Examples:\n  \
-wxpress import ../old-hugo/content/posts --dry-run   # see what would happen\n  \
-wxpress import ../old-jekyll/_posts --column tech     # into content/tech/\n  \
-wxpress import ~/wenyan-drafts                        # plain Markdown with `# 标题`"
+wxpress import ../old-hugo --dry-run         # a Hugo site: see what would happen\n  \
+wxpress import ../old-jekyll --column tech   # a Jekyll site, into content/tech/\n  \
+wxpress import ~/wenyan-drafts               # plain Markdown with `# 标题` first"
 )]
 pub struct Args {
-    /// The other tool's folder of Markdown (Hugo's content/, Jekyll's _posts/, Hexo's
-    /// source/_posts/, or any folder of .md files); read, never changed
+    /// The other tool's site (Hugo, Jekyll, Hexo) or any folder of .md files; read,
+    /// never changed
     dir: PathBuf,
     /// The site's folder (the one with config.toml)
     #[arg(long, default_value = ".")]
@@ -108,6 +111,12 @@ pub fn run(args: Args) -> ExitCode {
 fn describe(plan: &Plan) -> String {
     use std::fmt::Write;
     let mut out = String::new();
+    if let Some((tool, posts)) = &plan.layout {
+        let _ = writeln!(
+            out,
+            "A {tool} site: posts from {posts}/, pictures from anywhere in the folder"
+        );
+    }
     for post in &plan.posts {
         let target = post.target.display();
         let verb = if post.refused() {
