@@ -1050,8 +1050,13 @@ impl<'a> Images<'a> {
         };
         // Relative addresses inside the post's own folder keep their path (a Hugo
         // bundle's `images/a.png`); others take the file's name.
+        // Hexo's asset folder (`<post>/`) is the imported post's own folder.
         let dir = self.file.parent().unwrap_or(self.source_root);
-        let wanted = match from.strip_prefix(dir) {
+        let assets = dir.join(self.file.file_stem().unwrap_or_default());
+        let wanted = match from
+            .strip_prefix(&assets)
+            .or_else(|_| from.strip_prefix(dir))
+        {
             Ok(rel) if !written.starts_with('/') => rel.to_path_buf(),
             _ => PathBuf::from(from.file_name().unwrap_or_default()),
         };

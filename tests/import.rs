@@ -268,6 +268,41 @@ fn jekyll_posts_take_their_date_from_the_file_name_and_lose_the_baseurl() {
 }
 
 #[test]
+fn a_hexo_site_reads_source_posts_and_its_asset_folders() {
+    let site = TestSite::new();
+    let src = Source::new();
+    src.write("_config.yml", "title: blog\n")
+        .write(
+            "source/_posts/my-trip.md",
+            "---\ntitle: 旅行记\ndate: 2020-05-01 10:00:00\ncategories: 生活\n---\n开头。\n<!-- more -->\n![](/images/h.png) ![](trip.png)\n{% asset_img trip.png 图 %}\n",
+        )
+        .write("source/about/index.md", "---\ntitle: 关于\n---\n")
+        .write_bytes("source/images/h.png", &png(100, 100))
+        .write_bytes("source/_posts/my-trip/trip.png", &png(120, 100));
+    let run = import(&site, src.dir.path(), &[]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run
+        .stdout
+        .starts_with("A Hexo site: posts from source/_posts/"));
+    assert_eq!(
+        site.read("content/my-trip/index.md"),
+        "+++\ntitle = \"旅行记\"\ndate = \"2020-05-01 10:00:00\"\n+++\n\n开头。\n![](h.png) ![](trip.png)\n{% asset_img trip.png 图 %}\n"
+    );
+    assert_eq!(
+        files(&site.path("content")),
+        ["my-trip/h.png", "my-trip/index.md", "my-trip/trip.png"],
+        "the about page is no post"
+    );
+    assert!(
+        run.stderr.contains(
+            "source/_posts/my-trip.md:9:1: warning[import]: a template tag of another tool"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_date_aliased_to_schedule_is_not_written() {
     let site = TestSite::with_config(&format!(
         "{}\n[content]\naliases = {{ date = \"schedule\" }}\n",
