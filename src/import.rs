@@ -645,10 +645,11 @@ fn plan_post(
         );
         named.clone()
     });
-    let (body, liquid) = strip_liquid_urls(body);
+    let (body, shifts) = strip_liquid_urls(body);
+    let liquid = shifts.len();
     if liquid > 0 {
         mapped.push(format!(
-            "`{{{{ site.baseurl }}}}` / `{{{{ site.url }}}}` taken out of {liquid} address(es)"
+            "Jekyll's `{{{{ site.baseurl }}}}`, `{{{{ site.url }}}}` or `| relative_url` taken out of {liquid} address(es)"
         ));
     }
 
@@ -663,7 +664,7 @@ fn plan_post(
         ));
     }
 
-    let mut images = Images::new(source_root, file, &name, &text, body_offset);
+    let mut images = Images::new(source_root, file, &name, &text, body_offset, shifts);
     let body = images.rewrite_body(&body);
     let cover = text_of("cover").and_then(|c| {
         let (c, _) = strip_liquid_urls(&c);
@@ -846,25 +847,50 @@ fn slugify(name: &str, source: &str) -> String {
 
 /// Takes Jekyll's `{{ site.baseurl }}` and `{{ site.url }}` out of the text (they
 /// stand before site-absolute addresses, and their spaces would stop Markdown
-/// from reading the address at all). Returns the text and how many were taken.
-fn strip_liquid_urls(text: &str) -> (String, usize) {
+/// from reading the address at all), and writes `{{ "/a.png" | relative_url }}` as
+/// `/a.png`. Returns the text and, for each change, where it ends in the new text
+/// and how many bytes shorter the text is from there on (for positions in the
+/// original file).
+fn strip_liquid_urls(text: &str) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
-    let mut count = 0;
+    let mut shifts = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find("{{") {
         let after = &rest[at + 2..];
         let Some(end) = after.find("}}") else { break };
         let inner = after[..end].trim();
-        if inner == "site.baseurl" || inner == "site.url" {
-            out.push_str(&rest[..at]);
-            count += 1;
+        let keep = if inner == "site.baseurl" || inner == "site.url" {
+            Some("")
         } else {
-            out.push_str(&rest[..at + 2 + end + 2]);
+            liquid_url_filter(inner)
+        };
+        match keep {
+            Some(path) => {
+                out.push_str(&rest[..at]);
+                out.push_str(path);
+                let consumed = text.len() - after[end + 2..].len();
+                shifts.push((out.len(), consumed - out.len()));
+            }
+            None => out.push_str(&rest[..at + 2 + end + 2]),
         }
         rest = &after[end + 2..];
     }
     out.push_str(rest);
-    (out, count)
+    (out, shifts)
+}
+
+/// `"/assets/a.png" | relative_url` (or `absolute_url`), Jekyll's other way of
+/// writing a site address: the quoted path.
+fn liquid_url_filter(inner: &str) -> Option<&str> {
+    let (value, filter) = inner.split_once('|')?;
+    if !matches!(filter.trim(), "relative_url" | "absolute_url") {
+        return None;
+    }
+    let value = value.trim();
+    value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
 }
 
 /// Hexo's `<!-- more -->` (the end of the excerpt on a list page) means nothing in
@@ -894,6 +920,8 @@ struct Images<'a> {
     text: &'a str,
     /// Where the (possibly shortened) body starts in `text`, for line numbers.
     body_offset: usize,
+    /// What [`strip_liquid_urls`] took out of the body, to find offsets in `text`.
+    shifts: Vec<(usize, usize)>,
     /// Name next to the post → source file; in the order found.
     copies: Vec<(PathBuf, PathBuf)>,
     problems: Vec<Diagnostic>,
@@ -907,6 +935,7 @@ impl<'a> Images<'a> {
         name: &'a str,
         text: &'a str,
         body_offset: usize,
+        shifts: Vec<(usize, usize)>,
     ) -> Self {
         Images {
             source_root,
@@ -914,14 +943,22 @@ impl<'a> Images<'a> {
             name,
             text,
             body_offset,
+            shifts,
             copies: Vec::new(),
             problems: Vec::new(),
             remote: 0,
         }
     }
 
-    fn pos(&self, body_offset: usize) -> Pos {
-        LineIndex::new(self.text).pos((self.body_offset + body_offset).min(self.text.len()))
+    /// The position in the source file of an offset in the body as rewritten.
+    fn pos(&self, at: usize) -> Pos {
+        let shift = self
+            .shifts
+            .iter()
+            .take_while(|(end, _)| *end <= at)
+            .last()
+            .map_or(0, |(_, by)| *by);
+        LineIndex::new(self.text).pos((self.body_offset + at + shift).min(self.text.len()))
     }
 
     /// The body with each local image's address pointing at its copy.
@@ -977,7 +1014,7 @@ impl<'a> Images<'a> {
         // several events. Those inside code are examples, not tags.
         let mut line_start = 0;
         for line in body.split_inclusive('\n') {
-            let tag = ["{{<", "{{%", "{%"]
+            let tag = ["{{", "{%"]
                 .iter()
                 .filter_map(|t| line.find(t))
                 .min()
@@ -1191,11 +1228,21 @@ mod tests {
     fn liquid_site_urls_are_taken_out_and_other_tags_kept() {
         assert_eq!(
             strip_liquid_urls("![a]({{ site.baseurl }}/x.png) {{site.url}}{{ site.baseurl }}/y"),
-            ("![a](/x.png) /y".to_string(), 3)
+            (
+                "![a](/x.png) /y".to_string(),
+                vec![(5, 18), (13, 30), (13, 48)]
+            )
+        );
+        assert_eq!(
+            strip_liquid_urls("![b]({{ '/a b.png' | relative_url }}) {{ \"x\" | upcase }}"),
+            (
+                "![b](/a b.png) {{ \"x\" | upcase }}".to_string(),
+                vec![(13, 23)]
+            )
         );
         assert_eq!(
             strip_liquid_urls("{{ page.title }} {{ unclosed"),
-            ("{{ page.title }} {{ unclosed".to_string(), 0)
+            ("{{ page.title }} {{ unclosed".to_string(), vec![])
         );
     }
 

@@ -213,7 +213,7 @@ fn jekyll_posts_take_their_date_from_the_file_name_and_lose_the_baseurl() {
     let src = Source::new();
     src.write(
         "_posts/2021-03-04-first-post.md",
-        "---\nlayout: post\ntitle: \"Jekyll 的文章\"\ntags: [a]\n---\n正文 ![图]({{ site.baseurl }}/assets/img/j.png) 和 ![远程](https://example.com/r.png)\n",
+        "---\nlayout: post\ntitle: \"Jekyll 的文章\"\ntags: [a]\n---\n正文 ![图]({{ site.baseurl }}/assets/img/j.png) 和 ![远程](https://example.com/r.png)\n\n![又]({{ \"/assets/img/j.png\" | relative_url }}) {{ page.title }}\n",
     )
     .write(
         "_posts/2021-04-05-unpublished.md",
@@ -232,7 +232,7 @@ fn jekyll_posts_take_their_date_from_the_file_name_and_lose_the_baseurl() {
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         site.read("content/first-post/index.md"),
-        "+++\ntitle = \"Jekyll 的文章\"\ndate = \"2021-03-04\"\n+++\n\n正文 ![图](j.png) 和 ![远程](https://example.com/r.png)\n"
+        "+++\ntitle = \"Jekyll 的文章\"\ndate = \"2021-03-04\"\n+++\n\n正文 ![图](j.png) 和 ![远程](https://example.com/r.png)\n\n![又](j.png) {{ page.title }}\n"
     );
     assert_eq!(
         std::fs::read(site.path("content/first-post/j.png")).unwrap(),
@@ -244,7 +244,7 @@ fn jekyll_posts_take_their_date_from_the_file_name_and_lose_the_baseurl() {
     );
     for said in [
         "date 2021-03-04 (from the file name) kept as `date`",
-        "`{{ site.baseurl }}` / `{{ site.url }}` taken out of 1 address(es)",
+        "Jekyll's `{{ site.baseurl }}`, `{{ site.url }}` or `| relative_url` taken out of 2 address(es)",
         "1 remote image(s) left as addresses",
         "a draft there, a draft here",
     ] {
@@ -254,6 +254,13 @@ fn jekyll_posts_take_their_date_from_the_file_name_and_lose_the_baseurl() {
             run.stdout
         );
     }
+    assert!(
+        run.stderr.contains(
+            "_posts/2021-03-04-first-post.md:8:48: warning[import]: a template tag of another tool"
+        ),
+        "{}",
+        run.stderr
+    );
     let build = site.run(&["build", "--offline"]);
     assert!(
         build.status.success(),
