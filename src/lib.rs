@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod images;
+pub mod import;
 pub mod init;
 pub mod ledger;
 pub mod output;

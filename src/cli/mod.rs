@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod daemon;
+mod import;
 mod init;
 mod preview;
 mod publish;
@@ -54,6 +55,7 @@ Environment:
 #[derive(Subcommand)]
 enum Command {
     Init(init::Args),
+    Import(import::Args),
     Build(build::Args),
     Check(check::Args),
     Serve(serve::Args),
@@ -67,6 +69,7 @@ enum Command {
 pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Init(args) => init::run(args),
+        Command::Import(args) => import::run(args),
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Publish(args) => publish::run(args),

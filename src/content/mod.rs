@@ -6,7 +6,10 @@ mod post;
 
 pub use paths::{resolve_in_site, resolve_path, PathProblem};
 
-pub use post::{load_post, parse_schedule, relative_path, slug_for, Post, PostMeta};
+pub use post::{
+    heading_title, load_post, parse_schedule, portable_slug, relative_path, slug_for, Post,
+    PostMeta,
+};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Pos};

@@ -196,8 +196,9 @@ pub fn load_post(root: &Path, config: &Config, path: &Path) -> Result<Post, Vec<
 }
 
 /// The first line of a post without front matter when it is a `# ` heading: its
-/// text, and where the body after it starts.
-fn heading_title(text: &str) -> Option<(String, usize)> {
+/// text, and where the body after it starts. Public for `import`, which takes that
+/// heading out of the body it writes.
+pub fn heading_title(text: &str) -> Option<(String, usize)> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut offset = start;
     for line in text[start..].split_inclusive('\n') {
@@ -258,7 +259,8 @@ pub fn slug_for(path: &Path) -> String {
 /// A slug names a folder in `public/` and a path in the preview's URLs, on
 /// Linux, macOS and Windows alike: so ASCII, none of Windows' reserved names or
 /// characters, no trailing dot or space, and not a file wxpress writes itself.
-fn portable_slug(slug: &str) -> Result<(), &'static str> {
+/// Public for `import`, which makes slugs from other tools' file names.
+pub fn portable_slug(slug: &str) -> Result<(), &'static str> {
     const RESERVED: &[&str] = &[
         "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
         "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
