@@ -146,7 +146,15 @@ impl ImportError {
 
 /// Keys the import carries into a post (after `[content] aliases`), besides the
 /// ones it reads itself (`date`, `published`, `slug`, cover images).
-const CARRIED: &[&str] = &["title", "summary", "cover", "author", "draft", "source_url"];
+const CARRIED: &[&str] = &[
+    "title",
+    "summary",
+    "cover",
+    "author",
+    "wip",
+    "draft",
+    "source_url",
+];
 
 /// Keys other tools use for a post's picture, read as `cover`.
 const COVER_KEYS: &[&str] = &[
@@ -453,7 +461,7 @@ struct FrontOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     cover: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    draft: Option<bool>,
+    wip: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source_url: Option<&'a str>,
     /// The original date, kept as history: wxpress reads `date` and drops it
@@ -683,13 +691,15 @@ fn plan_post(
     let summary = text_of("summary");
     let author = text_of("author");
     let source_url = text_of("source_url");
-    let draft = match fields.get("draft").map(|(_, v)| v) {
-        Some(Value::Bool(true)) => Some(true),
-        _ => None,
-    };
-    if draft.is_some() {
+    // Their `draft` (or a wxpress site's `wip`) means not ready: ours is `wip`;
+    // a "draft" in wxpress is only ever WeChat's 草稿.
+    let wip = ["wip", "draft"]
+        .iter()
+        .any(|k| matches!(fields.get(k).map(|(_, v)| v), Some(Value::Bool(true))))
+        .then_some(true);
+    if wip.is_some() {
         mapped.push(
-            "a draft there, a draft here (`draft = true`): build leaves it out unless --drafts"
+            "a draft there is work in progress here (`wip = true`): build leaves it out unless --wip"
                 .into(),
         );
     }
@@ -736,7 +746,7 @@ fn plan_post(
         summary: summary.as_deref(),
         author: author.as_deref(),
         cover: cover.as_deref(),
-        draft,
+        wip,
         source_url: source_url.as_deref(),
         date: date_out,
     };

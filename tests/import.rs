@@ -240,13 +240,13 @@ fn jekyll_posts_take_their_date_from_the_file_name_and_lose_the_baseurl() {
     );
     assert_eq!(
         site.read("content/unpublished.md"),
-        "+++\ntitle = \"没发布的\"\nsummary = \"摘要在这里\"\ndraft = true\ndate = \"2021-04-05\"\n+++\n\n正文。\n"
+        "+++\ntitle = \"没发布的\"\nsummary = \"摘要在这里\"\nwip = true\ndate = \"2021-04-05\"\n+++\n\n正文。\n"
     );
     for said in [
         "date 2021-03-04 (from the file name) kept as `date`",
         "Jekyll's `{{ site.baseurl }}`, `{{ site.url }}` or `| relative_url` taken out of 2 address(es)",
         "1 remote image(s) left as addresses",
-        "a draft there, a draft here",
+        "a draft there is work in progress here (`wip = true`)",
     ] {
         assert!(
             run.stdout.contains(said),
@@ -270,7 +270,7 @@ fn jekyll_posts_take_their_date_from_the_file_name_and_lose_the_baseurl() {
     assert!(site.path("public/first-post/article.html").is_file());
     assert!(
         !site.path("public/unpublished").exists(),
-        "a draft stays a draft"
+        "a draft there stays work in progress"
     );
 }
 

@@ -9,7 +9,7 @@ use wxpress::import::{self, FileState, Plan};
 or plain Markdown) into this site's content/: each post gets wxpress front matter, its local \
 images are copied next to it, and what was changed is printed.\n\n\
 Front matter: title, author, summary (description, excerpt), cover (image, images, \
-featured_image, …) and draft (published: false) are carried over; a post without front matter \
+featured_image, …) and draft or published: false (as `wip = true`, work in progress) are carried over; a post without front matter \
 takes its first `# ` heading as title. The date is kept as `date`, which wxpress does not read: \
 old posts are never scheduled. Tags, categories and other tools' keys are left out, said once \
 per run.\n\n\
