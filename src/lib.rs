@@ -13,6 +13,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod doctor;
 pub mod images;
 pub mod import;
 pub mod init;

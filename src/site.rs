@@ -260,6 +260,11 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Every post of the site.
+    pub fn all() -> Selection {
+        Selection { paths: Vec::new() }
+    }
+
     /// Paths from the command line, relative to the current folder or else to the
     /// site root; each must exist.
     pub fn new(root: &Path, paths: &[PathBuf]) -> Result<Selection, String> {

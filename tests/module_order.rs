@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["output"],
     // Below the commands: `serve` shows the charts of `stats`.
     &["stats"],
-    &["build", "serve", "publish", "init", "import"],
+    &["build", "serve", "publish", "init", "import", "doctor"],
 ];
 
 fn layer(module: &str) -> Option<usize> {

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod daemon;
+mod doctor;
 mod import;
 mod init;
 mod preview;
@@ -64,6 +65,7 @@ enum Command {
     Preview(preview::Args),
     Sandbox(sandbox::Args),
     Stats(stats::Args),
+    Doctor(doctor::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -78,6 +80,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Schedule(args) => schedule::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Doctor(args) => doctor::run(args),
     }
 }
 

@@ -36,13 +36,21 @@ pub async fn gate(
         s.take_fault(&endpoint)
     };
     let kind = fault.as_ref().map(|f| f.kind);
-    if let Some(FaultKind::Busy | FaultKind::Http500 | FaultKind::Unauthorized) = kind {
+    if let Some(
+        FaultKind::Busy | FaultKind::Http500 | FaultKind::Unauthorized | FaultKind::IpNotAllowed,
+    ) = kind
+    {
         // Read the whole request first, as a real server does, so the client sees
         // the answer and not a connection closed mid-upload.
         let _ = axum::body::to_bytes(req.into_body(), BODY_MAX).await;
         return match kind {
             Some(FaultKind::Busy) => status(-1, "system error").into_response(),
             Some(FaultKind::Unauthorized) => status(48001, "api unauthorized").into_response(),
+            Some(FaultKind::IpNotAllowed) => status(
+                40164,
+                "invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist",
+            )
+            .into_response(),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "sandbox: injected 500").into_response(),
         };
     }

@@ -55,6 +55,10 @@ pub enum FaultKind {
     /// gets from `freepublish/submit` and `message/mass/sendall` since July 2025.
     /// The call is not handled.
     Unauthorized,
+    /// errcode 40164, "invalid ip …, not in whitelist": the calling machine is not
+    /// on the account's IP allow-list. The call is not handled.
+    #[serde(rename = "ip_not_allowed")]
+    IpNotAllowed,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -95,7 +95,8 @@ pub fn quota_limit(account: AccountKind) -> usize {
     }
 }
 
-fn quota_period(account: AccountKind, at: &Zoned) -> String {
+/// The quota period of a moment: its day (subscription) or month (service).
+pub fn quota_period(account: AccountKind, at: &Zoned) -> String {
     match account {
         AccountKind::Subscription => at.strftime("%Y-%m-%d").to_string(),
         AccountKind::Service => at.strftime("%Y-%m").to_string(),
