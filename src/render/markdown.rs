@@ -5,6 +5,7 @@
 
 use super::cjk;
 use super::highlight;
+use crate::images::FigureKind;
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -20,6 +21,8 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         // GFM alerts: `> [!NOTE]` … become `BlockQuote(Some(kind))`.
         | Options::ENABLE_GFM
+        // `$…$` and `$$…$$`, drawn as pictures (`crate::images::figures`).
+        | Options::ENABLE_MATH
 }
 
 /// A numbered external link, listed at the end of the article.
@@ -38,11 +41,34 @@ pub struct Footnote {
     pub html: String,
 }
 
+/// A picture the body needs, for the caller to resolve (it may read files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embed<'a> {
+    /// `![…](src)`: the address as written.
+    Image(&'a str),
+    /// A formula or a diagram to draw: its source as written.
+    Figure(FigureKind, &'a str),
+}
+
 /// What an image in the body becomes, decided by the caller (it may read files).
 pub struct ImageOut {
     pub src: String,
     /// Pixel width for `data-w`, when known.
     pub width: Option<u32>,
+    /// For a drawn figure, the size to show it at; `None` for images, and for a
+    /// figure that could not be drawn (the caller reported why), whose source is
+    /// then shown as code.
+    pub figure: Option<FigureSize>,
+}
+
+/// How large a drawn figure is shown (see [`crate::images::Figure`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FigureSize {
+    /// In em of the surrounding text for math, in CSS px for diagrams.
+    pub width: f32,
+    pub height: f32,
+    /// Math: how far below the baseline it reaches, in em.
+    pub depth: f32,
 }
 
 pub struct Body {
@@ -60,11 +86,12 @@ pub struct Body {
 }
 
 /// Renders the Markdown `body`. `resolve_image` receives each image's address as
-/// written and its byte range in `body`. Nesting past the bounds of
+/// written, or each formula's or diagram's source, and its byte range in `body`
+/// (for a fenced block, the range of its content). Nesting past the bounds of
 /// [`super::nesting`] is refused before anything is written.
 pub fn render(
     body: &str,
-    resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut,
+    resolve_image: &mut dyn FnMut(Embed, Range<usize>) -> ImageOut,
 ) -> Result<Body, super::nesting::TooDeep> {
     let options = options();
     let fixed = cjk::fix_emphasis(body, options);
@@ -234,7 +261,7 @@ impl Writer {
     fn run(
         &mut self,
         events: &[(Event, Range<usize>)],
-        resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut,
+        resolve_image: &mut dyn FnMut(Embed, Range<usize>) -> ImageOut,
     ) {
         let mut i = 0;
         while i < events.len() {
@@ -257,10 +284,26 @@ impl Writer {
                         CodeBlockKind::Indented => "",
                     };
                     let mut code = String::new();
+                    let mut content = range.end..range.end;
                     i += 1;
-                    while let Some((Event::Text(t), _)) = events.get(i) {
+                    while let Some((Event::Text(t), r)) = events.get(i) {
+                        if code.is_empty() {
+                            content.start = r.start;
+                        }
+                        content.end = r.end;
                         code.push_str(t);
                         i += 1;
+                    }
+                    let figure = match lang {
+                        "math" => Some(FigureKind::DisplayMath),
+                        "mermaid" => Some(FigureKind::Mermaid),
+                        _ => None,
+                    };
+                    if let Some(kind) = figure {
+                        let image = resolve_image(Embed::Figure(kind, &code), content);
+                        self.figure(kind, &code, &image, true);
+                        // The loop's `i += 1` steps over the block's end.
+                        continue;
                     }
                     self.last_closed = Some(self.out.len());
                     self.out
@@ -281,7 +324,7 @@ impl Writer {
                         }
                         i += 1;
                     }
-                    let image = resolve_image(dest_url, range.clone());
+                    let image = resolve_image(Embed::Image(dest_url), range.clone());
                     self.out.push_str("<img src=\"");
                     escape_into(&mut self.out, &image.src);
                     self.out.push('"');
@@ -360,9 +403,60 @@ impl Writer {
                         footnote_marker(n)
                     );
                 }
-                Event::InlineMath(_) | Event::DisplayMath(_) => {}
+                Event::InlineMath(tex) => {
+                    let image =
+                        resolve_image(Embed::Figure(FigureKind::InlineMath, tex), range.clone());
+                    self.figure(FigureKind::InlineMath, tex, &image, false);
+                }
+                Event::DisplayMath(tex) => {
+                    let image =
+                        resolve_image(Embed::Figure(FigureKind::DisplayMath, tex), range.clone());
+                    self.figure(FigureKind::DisplayMath, tex, &image, false);
+                }
             }
             i += 1;
+        }
+    }
+
+    /// A drawn formula or diagram. Inline math sits on the baseline at the text's
+    /// size (its height and depth in em); display math and diagrams are centred
+    /// blocks no wider than the column, in a section of their own when they are
+    /// a fenced block (`own_block`), else in their paragraph. One that could not
+    /// be drawn (an error the caller reported) shows its source as code.
+    fn figure(&mut self, kind: FigureKind, source: &str, image: &ImageOut, own_block: bool) {
+        let Some(size) = image.figure else {
+            self.out.push_str("<code class=\"inline-code\">");
+            escape_into(&mut self.out, source.trim());
+            self.out.push_str("</code>");
+            return;
+        };
+        let (class, style) = match kind {
+            FigureKind::InlineMath => (
+                "math-inline",
+                format!("height:{}em;vertical-align:-{}em", size.height, size.depth),
+            ),
+            FigureKind::DisplayMath => ("math-display", format!("width:{}em", size.width)),
+            FigureKind::Mermaid => ("diagram", format!("width:{}px", size.width)),
+        };
+        if own_block {
+            self.last_closed = Some(self.out.len());
+            self.out.push_str("<section class=\"figure\">");
+        }
+        let _ = write!(self.out, "<img class=\"{class}\" src=\"");
+        escape_into(&mut self.out, &image.src);
+        self.out.push('"');
+        if let Some(w) = image.width {
+            let _ = write!(self.out, " data-w=\"{w}\"");
+        }
+        self.out.push_str(" alt=\"");
+        let alt = match kind {
+            FigureKind::Mermaid => "diagram",
+            _ => source.trim(),
+        };
+        escape_into(&mut self.out, &alt.replace(char::is_whitespace, " "));
+        let _ = write!(self.out, "\" style=\"{style}\">");
+        if own_block {
+            self.out.push_str("</section>");
         }
     }
 
@@ -668,9 +762,21 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> Body {
-        render(md, &mut |src, _| ImageOut {
-            src: format!("cdn/{src}"),
-            width: Some(640),
+        render(md, &mut |embed, _| match embed {
+            Embed::Image(src) => ImageOut {
+                src: format!("cdn/{src}"),
+                width: Some(640),
+                figure: None,
+            },
+            Embed::Figure(kind, source) => ImageOut {
+                src: format!("{}-{}.png", kind.stem(), source.len()),
+                width: Some(96),
+                figure: Some(FigureSize {
+                    width: 2.0,
+                    height: 1.5,
+                    depth: 0.25,
+                }),
+            },
         })
         .expect("test bodies nest shallowly")
     }
@@ -723,11 +829,15 @@ mod tests {
     fn image_ranges_point_into_the_original_text() {
         let md = "**“引号”**后 ![图](a.png)";
         let mut seen = Vec::new();
-        render(md, &mut |src, range| {
+        render(md, &mut |embed, range| {
+            let src = match embed {
+                Embed::Image(src) | Embed::Figure(_, src) => src,
+            };
             seen.push((src.to_string(), range.clone()));
             ImageOut {
                 src: src.into(),
                 width: None,
+                figure: None,
             }
         })
         .unwrap();
