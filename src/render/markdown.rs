@@ -80,6 +80,10 @@ pub struct Body {
     /// Byte offsets in the body of `**` or `~~` left as text in prose: emphasis
     /// the parser could not pair (`emphasis-unparsed`).
     pub unparsed_emphasis: Vec<usize>,
+    /// Byte offsets in the body of `$$` or `$\\` left as text in prose: a formula
+    /// the parser could not close (an unpaired brace keeps `$` from closing it), which
+    /// would otherwise reach readers as raw TeX (`math`).
+    pub unparsed_math: Vec<usize>,
     /// The writer's raw HTML, fragment by fragment, with its byte offset in the body
     /// (comments left out: they carry directives and are never written).
     pub raw_fragments: Vec<(usize, String)>,
@@ -110,6 +114,10 @@ pub fn render(
         None => at,
     };
     let unparsed_emphasis = unparsed_emphasis(source, &events)
+        .into_iter()
+        .map(to_original)
+        .collect();
+    let unparsed_math = unparsed_math(source, &events)
         .into_iter()
         .map(to_original)
         .collect();
@@ -150,6 +158,7 @@ pub fn render(
         references: w.references,
         footnotes,
         unparsed_emphasis,
+        unparsed_math,
         raw_fragments,
     })
 }
@@ -196,6 +205,49 @@ fn unparsed_emphasis(source: &str, events: &[(Event, Range<usize>)]) -> Vec<usiz
     flush(&mut text, &mut span);
     found.sort_unstable();
     found.dedup();
+    found
+}
+
+/// Where a formula opened in prose was never closed: `$$`, or `$` right before a
+/// TeX command, still text after parsing. A lone `$` is left alone: `$5 and $10`
+/// is money. An escaped `\$` reads differently in the source and is skipped.
+fn unparsed_math(source: &str, events: &[(Event, Range<usize>)]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut in_code = false;
+    let mut span: Option<Range<usize>> = None;
+    let mut flush = |span: &mut Option<Range<usize>>| {
+        if let Some(range) = span.take() {
+            let written = &source[range.clone()];
+            let opened = written.match_indices('$').find(|&(at, _)| {
+                // The escape's backslash may lie outside the text event's range.
+                let escaped = source[..range.start + at].ends_with('\\');
+                let rest = &written[at + 1..];
+                !escaped && (rest.starts_with('$') || rest.starts_with('\\'))
+            });
+            if let Some((at, _)) = opened {
+                found.push(range.start + at);
+            }
+        }
+    };
+    for (event, range) in events {
+        match event {
+            Event::Text(_) if !in_code => {
+                match &mut span {
+                    Some(s) if s.end == range.start => s.end = range.end,
+                    _ => {
+                        flush(&mut span);
+                        span = Some(range.clone());
+                    }
+                }
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        flush(&mut span);
+    }
+    flush(&mut span);
     found
 }
 
@@ -806,6 +858,36 @@ mod tests {
         );
         let b = html("[![封面](a.png)](https://e.example)");
         assert_eq!(b.references[0].title.as_deref(), Some("封面"));
+    }
+
+    #[test]
+    fn math_becomes_pictures_and_money_stays_text() {
+        let b = html("质能 $E=mc^2$ 和\n\n$$\\int x$$\n\n```math\na^2\n```\n\n花了 $5 和 $10");
+        assert_eq!(
+            b.html,
+            "<p>质能 <img class=\"math-inline\" src=\"math-6.png\" data-w=\"96\" alt=\"E=mc^2\" style=\"height:1.5em;vertical-align:-0.25em\"> 和</p>\
+             <p><img class=\"math-display\" src=\"math-6.png\" data-w=\"96\" alt=\"\\int x\" style=\"width:2em\"></p>\
+             <section class=\"figure\"><img class=\"math-display\" src=\"math-4.png\" data-w=\"96\" alt=\"a^2\" style=\"width:2em\"></section>\
+             <p>花了 $5 和 $10</p>"
+        );
+        assert!(b.unparsed_math.is_empty());
+    }
+
+    #[test]
+    fn a_diagram_is_a_picture_in_a_section_of_its_own() {
+        let b = html("```mermaid\nflowchart LR\n  A --> B\n```\n");
+        assert_eq!(
+            b.html,
+            "<section class=\"figure\"><img class=\"diagram\" src=\"diagram-23.png\" data-w=\"96\" alt=\"diagram\" style=\"width:2px\"></section>"
+        );
+    }
+
+    #[test]
+    fn a_formula_left_open_is_found() {
+        let md = "坏的 $\\frac{a}{$ 公式\n\n$$x^{2$$\n\n转义 \\$\\alpha 和 $5";
+        let b = html(md);
+        let at: Vec<&str> = b.unparsed_math.iter().map(|&i| &md[i..i + 2]).collect();
+        assert_eq!(at, ["$\\", "$$"], "{:?}", b.unparsed_math);
     }
 
     #[test]

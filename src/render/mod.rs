@@ -160,6 +160,18 @@ pub fn render_post(
         );
     }
 
+    for &at in &body.unparsed_math {
+        diags.push(
+            Diagnostic::error(
+                &post.source,
+                index.pos(post.body_offset + at),
+                "math",
+                "this formula is never closed: its `$` is left as text (a `{` without its `}` keeps `$` from closing it)",
+            )
+            .with_suggestion("pair the braces and close the formula with the same `$` or `$$` it opened with; a `$` meant as money is written `\\$`"),
+        );
+    }
+
     let column = post
         .meta
         .column
