@@ -22,7 +22,7 @@ use std::sync::{Arc, OnceLock};
 /// Where rendered formulas and diagrams are kept, under the site root.
 pub const FIGURE_CACHE_DIR: &str = ".wxpress/cache/figures";
 /// Part of every cache key: bump it when drawing changes its output.
-const VERSION: &str = "wxpress-figure-v1";
+const VERSION: &str = "wxpress-figure-v3";
 /// CSS pixels per em the formulas are drawn for: the theme's body text size.
 const EM_PX: f32 = 16.0;
 /// Device pixels per CSS pixel: sharp on phone screens, which are 3x.
@@ -182,10 +182,19 @@ fn draw_math(tex: &str, display: bool) -> Result<(Vec<u8>, Figure), FigureError>
         .map_err(|e| FigureError::new(e.to_string()))?;
     let options = SvgOptions {
         font_size_pt: em_pt,
+        // The default theme's text colour: a formula reads as part of the text.
+        color: latex_rust::Color::rgb(0x33, 0x33, 0x33),
         display,
-        ..SvgOptions::new()
     };
     let svg = render_svg(&tree, font, &options).map_err(|e| FigureError::new(e.to_string()))?;
+    // See-through, so the formula sits on a quote's or callout's tint like text;
+    // a thin white halo keeps the black glyphs readable where WeChat's dark mode
+    // puts the picture on a dark page.
+    let svg = svg.replacen(
+        "<g fill=",
+        "<g stroke=\"#fff\" stroke-width=\"0.7\" stroke-linejoin=\"round\" paint-order=\"stroke\" fill=",
+        1,
+    );
     let number = |d: &Dim| d.to_dec_string().parse::<f32>().unwrap_or(0.0);
     let height = number(&tree.height);
     let usvg = parse_svg(&svg, false)?;
@@ -204,6 +213,7 @@ fn draw_math(tex: &str, display: bool) -> Result<(Vec<u8>, Figure), FigureError>
         &usvg,
         (left, top, right, bottom),
         EM_PX * MATH_SCALE / em_units,
+        None,
     )?;
     let figure = Figure {
         show_width: round(show_width),
@@ -238,7 +248,13 @@ fn draw_mermaid(source: &str) -> Result<(Vec<u8>, Figure), FigureError> {
     let usvg = parse_svg(&svg, true)?;
     let size = usvg.size();
     let scale = DIAGRAM_SCALE.min(MAX_PIXELS_WIDE / size.width().max(1.0));
-    let png = rasterize(&usvg, (0.0, 0.0, size.width(), size.height()), scale)?;
+    // On white: a diagram is a picture of its own, boxes and lines on paper.
+    let png = rasterize(
+        &usvg,
+        (0.0, 0.0, size.width(), size.height()),
+        scale,
+        Some(resvg::tiny_skia::Color::WHITE),
+    )?;
     let figure = Figure {
         show_width: round(size.width()),
         show_height: round(size.height()),
@@ -281,20 +297,21 @@ fn parse_svg(svg: &str, text: bool) -> Result<resvg::usvg::Tree, FigureError> {
 }
 
 /// The part `(left, top, right, bottom)` of the tree, in its user units, drawn
-/// at `scale` device pixels per unit on white, as PNG.
+/// at `scale` device pixels per unit on `background` (else see-through), as PNG.
 fn rasterize(
     tree: &resvg::usvg::Tree,
     (left, top, right, bottom): (f32, f32, f32, f32),
     scale: f32,
+    background: Option<resvg::tiny_skia::Color>,
 ) -> Result<Vec<u8>, FigureError> {
     let width = ((right - left) * scale).ceil().max(1.0) as u32;
     let height = ((bottom - top) * scale).ceil().max(1.0) as u32;
     let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).ok_or_else(|| {
         FigureError::new(format!("it is too large to draw ({width}×{height} px)"))
     })?;
-    // White, not transparent: WeChat's dark mode inverts what it can see of a
-    // picture, and black glyphs on nothing would vanish on a dark page.
-    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    if let Some(color) = background {
+        pixmap.fill(color);
+    }
     let transform =
         resvg::tiny_skia::Transform::from_translate(-left, -top).post_scale(scale, scale);
     resvg::render(tree, transform, &mut pixmap.as_mut());

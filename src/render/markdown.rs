@@ -50,6 +50,15 @@ pub enum Embed<'a> {
     Figure(FigureKind, &'a str),
 }
 
+impl<'a> Embed<'a> {
+    /// The image's address, or the figure's source, as written.
+    pub fn source(&self) -> &'a str {
+        match *self {
+            Embed::Image(src) | Embed::Figure(_, src) => src,
+        }
+    }
+}
+
 /// What an image in the body becomes, decided by the caller (it may read files).
 pub struct ImageOut {
     pub src: String,
@@ -912,9 +921,7 @@ mod tests {
         let md = "**“引号”**后 ![图](a.png)";
         let mut seen = Vec::new();
         render(md, &mut |embed, range| {
-            let src = match embed {
-                Embed::Image(src) | Embed::Figure(_, src) => src,
-            };
+            let src = embed.source();
             seen.push((src.to_string(), range.clone()));
             ImageOut {
                 src: src.into(),
