@@ -34,9 +34,10 @@ fn main() {
         times[0] += t.elapsed();
 
         let t = Instant::now();
-        let body = markdown::render(post.body(), &mut |src, _| markdown::ImageOut {
-            src: src.to_string(),
+        let body = markdown::render(post.body(), &mut |embed, _| markdown::ImageOut {
+            src: embed.source().to_string(),
             width: None,
+            figure: None,
         })
         .unwrap();
         times[1] += t.elapsed();

@@ -13,8 +13,10 @@
 //! JPG or PNG, under 1 MB. Article bodies may only use images uploaded there, so
 //! an animated GIF keeps its first frame only, and the note says so.
 
+pub mod figures;
 mod remote;
 
+pub use figures::{Figure, FigureError, FigureKind, FIGURE_CACHE_DIR};
 pub use remote::{fetch, file_name as remote_file_name, FetchOptions, Remote, REMOTE_CACHE_DIR};
 
 use crate::config::ImagesConfig;
@@ -106,12 +108,14 @@ pub struct Processed {
 }
 
 /// Work done by a [`Pipeline`]: images converted, images found in the cache,
-/// and remote images downloaded.
+/// remote images downloaded, formulas and diagrams drawn and found drawn.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {
     pub processed: usize,
     pub cached: usize,
     pub fetched: usize,
+    pub drawn: usize,
+    pub drawn_cached: usize,
 }
 
 /// The local copy of a remote image, or why there is none.
@@ -132,11 +136,14 @@ pub enum RemoteFile {
 pub struct Pipeline {
     dir: PathBuf,
     remote_dir: PathBuf,
+    figure_dir: PathBuf,
     settings: Settings,
     remote: Remote,
     processed: AtomicUsize,
     cached: AtomicUsize,
     fetched: AtomicUsize,
+    drawn: AtomicUsize,
+    drawn_cached: AtomicUsize,
 }
 
 impl Pipeline {
@@ -146,11 +153,14 @@ impl Pipeline {
         Pipeline {
             dir: root.join(CACHE_DIR),
             remote_dir: root.join(REMOTE_CACHE_DIR),
+            figure_dir: root.join(FIGURE_CACHE_DIR),
             settings,
             remote: Remote::CacheOnly,
             processed: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
             fetched: AtomicUsize::new(0),
+            drawn: AtomicUsize::new(0),
+            drawn_cached: AtomicUsize::new(0),
         }
     }
 
@@ -200,7 +210,21 @@ impl Pipeline {
             processed: self.processed.load(Ordering::Relaxed),
             cached: self.cached.load(Ordering::Relaxed),
             fetched: self.fetched.load(Ordering::Relaxed),
+            drawn: self.drawn.load(Ordering::Relaxed),
+            drawn_cached: self.drawn_cached.load(Ordering::Relaxed),
         }
+    }
+
+    /// A formula or diagram drawn as a PNG: from the cache, or drawn now.
+    pub fn figure(&self, kind: FigureKind, source: &str) -> Result<Figure, FigureError> {
+        let (figure, drawn) = figures::figure(&self.figure_dir, kind, source)?;
+        let counter = if drawn {
+            &self.drawn
+        } else {
+            &self.drawn_cached
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        Ok(figure)
     }
 
     /// The processed form of `source`, from the cache or made now. The error says

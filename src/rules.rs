@@ -38,6 +38,8 @@ pub enum Rule {
     SchedulePosition,
     EmphasisUnparsed,
     RawHtml,
+    Math,
+    Diagram,
 }
 
 /// Who reports a rule: the checker itself, or an earlier stage (loading the post or
@@ -111,6 +113,20 @@ pub const RULES: &[RuleInfo] = &[
         rule: Rule::RawHtml,
         id: "raw-html",
         default: Warning,
+        source: Source::Renderer,
+    },
+    // A formula or diagram that cannot be drawn would reach readers as raw
+    // source: an error, never relaxed.
+    RuleInfo {
+        rule: Rule::Math,
+        id: "math",
+        default: Error,
+        source: Source::Renderer,
+    },
+    RuleInfo {
+        rule: Rule::Diagram,
+        id: "diagram",
+        default: Error,
         source: Source::Renderer,
     },
 ];

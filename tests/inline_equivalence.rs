@@ -12,9 +12,10 @@ fn check_site(root: &Path) -> usize {
     for path in wxpress::content::discover(root) {
         let text = std::fs::read_to_string(&path).unwrap();
         let split = wxpress::content::front_matter::split(&text).unwrap();
-        let body = render(split.body, &mut |src, _| ImageOut {
-            src: src.to_string(),
+        let body = render(split.body, &mut |embed, _| ImageOut {
+            src: embed.source().to_string(),
             width: Some(100),
+            figure: None,
         })
         .expect("example posts nest shallowly");
         if body.raw_html {

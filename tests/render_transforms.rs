@@ -4,9 +4,10 @@
 use wxpress::render::markdown::{render, Body, ImageOut};
 
 fn body(md: &str) -> Body {
-    render(md, &mut |src, _| ImageOut {
-        src: src.rsplit('/').next().unwrap().to_string(),
+    render(md, &mut |embed, _| ImageOut {
+        src: embed.source().rsplit('/').next().unwrap().to_string(),
         width: Some(640),
+        figure: None,
     })
     .expect("fixtures nest shallowly")
 }

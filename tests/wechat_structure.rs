@@ -111,6 +111,11 @@ fn example_articles_keep_only_inline_styles() {
 /// The torture post (`tests/fixtures/torture.md`: every known WeChat pitfall) built
 /// in a site of its own; returns its article.
 fn torture_article() -> (tempfile::TempDir, String) {
+    fixture_article("torture")
+}
+
+/// `tests/fixtures/<name>.md` built as the post `<name>` in a site of its own.
+fn fixture_article(name: &str) -> (tempfile::TempDir, String) {
     let site = tempfile::tempdir().unwrap();
     let root = site.path();
     std::fs::write(
@@ -126,11 +131,11 @@ fn torture_article() -> (tempfile::TempDir, String) {
     .unwrap();
     std::fs::create_dir_all(root.join("content/tech")).unwrap();
     let body = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/torture.md"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/{name}.md")),
     )
     .unwrap();
     std::fs::write(
-        root.join("content/tech/torture.md"),
+        root.join(format!("content/tech/{name}.md")),
         format!("+++\ntitle = \"排版酷刑测试\"\nsummary = \"所有已知的坑\"\n+++\n{body}"),
     )
     .unwrap();
@@ -141,8 +146,16 @@ fn torture_article() -> (tempfile::TempDir, String) {
         now: jiff::Timestamp::now(),
         remote_images: wxpress::images::Remote::Off,
     })
-    .unwrap_or_else(|d| panic!("the torture post must build: {d:#?}"));
-    let html = std::fs::read_to_string(root.join("public/torture/article.html")).unwrap();
+    .unwrap_or_else(|d| panic!("the {name} post must build: {d:#?}"));
+    let html = std::fs::read_to_string(root.join(format!("public/{name}/article.html"))).unwrap();
+    // The probe page is written beside the site's root: give it the drawn formulas
+    // and diagrams, so that they are measured as the pictures they are.
+    for entry in std::fs::read_dir(root.join(format!("public/{name}"))).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "png") {
+            std::fs::copy(&path, root.join(path.file_name().unwrap())).unwrap();
+        }
+    }
     (site, html)
 }
 
@@ -223,6 +236,18 @@ fn the_torture_post_passes_wechat_article_checker_in_chromium() {
     }
     let (dir, html) = torture_article();
     assert_clean(dir.path(), "torture", &html, ALL);
+}
+
+/// Formulas and diagrams (`tests/fixtures/math.md`) in prose, bold, lists, quotes,
+/// tables and callouts: pictures on the baseline must not read as short lines.
+#[test]
+fn the_math_post_passes_wechat_article_checker_in_chromium() {
+    if !tools_installed() {
+        return;
+    }
+    let (dir, html) = fixture_article("math");
+    assert!(html.matches("<img").count() >= 10, "{html}");
+    assert_clean(dir.path(), "math", &html, ALL);
 }
 
 /// Runs the checker's probe page for one article in headless Chromium and returns its JSON report.

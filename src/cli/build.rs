@@ -47,6 +47,12 @@ pub fn run(args: Args) -> ExitCode {
                     images.processed, images.cached
                 );
             }
+            if images.drawn + images.drawn_cached > 0 {
+                println!(
+                    "formulas and diagrams: {} drawn, {} from the cache (.wxpress/cache/figures)",
+                    images.drawn, images.drawn_cached
+                );
+            }
             if images.fetched > 0 {
                 println!(
                     "remote images: {} fetched into .wxpress/cache/remote",

@@ -5,6 +5,7 @@
 
 use super::cjk;
 use super::highlight;
+use crate::images::FigureKind;
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -20,6 +21,8 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         // GFM alerts: `> [!NOTE]` … become `BlockQuote(Some(kind))`.
         | Options::ENABLE_GFM
+        // `$…$` and `$$…$$`, drawn as pictures (`crate::images::figures`).
+        | Options::ENABLE_MATH
 }
 
 /// A numbered external link, listed at the end of the article.
@@ -38,11 +41,43 @@ pub struct Footnote {
     pub html: String,
 }
 
+/// A picture the body needs, for the caller to resolve (it may read files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embed<'a> {
+    /// `![…](src)`: the address as written.
+    Image(&'a str),
+    /// A formula or a diagram to draw: its source as written.
+    Figure(FigureKind, &'a str),
+}
+
+impl<'a> Embed<'a> {
+    /// The image's address, or the figure's source, as written.
+    pub fn source(&self) -> &'a str {
+        match *self {
+            Embed::Image(src) | Embed::Figure(_, src) => src,
+        }
+    }
+}
+
 /// What an image in the body becomes, decided by the caller (it may read files).
 pub struct ImageOut {
     pub src: String,
     /// Pixel width for `data-w`, when known.
     pub width: Option<u32>,
+    /// For a drawn figure, the size to show it at; `None` for images, and for a
+    /// figure that could not be drawn (the caller reported why), whose source is
+    /// then shown as code.
+    pub figure: Option<FigureSize>,
+}
+
+/// How large a drawn figure is shown (see [`crate::images::Figure`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FigureSize {
+    /// In em of the surrounding text for math, in CSS px for diagrams.
+    pub width: f32,
+    pub height: f32,
+    /// Math: how far below the baseline it reaches, in em.
+    pub depth: f32,
 }
 
 pub struct Body {
@@ -54,17 +89,22 @@ pub struct Body {
     /// Byte offsets in the body of `**` or `~~` left as text in prose: emphasis
     /// the parser could not pair (`emphasis-unparsed`).
     pub unparsed_emphasis: Vec<usize>,
+    /// Byte offsets in the body of `$$` or `$\\` left as text in prose: a formula
+    /// the parser could not close (an unpaired brace keeps `$` from closing it), which
+    /// would otherwise reach readers as raw TeX (`math`).
+    pub unparsed_math: Vec<usize>,
     /// The writer's raw HTML, fragment by fragment, with its byte offset in the body
     /// (comments left out: they carry directives and are never written).
     pub raw_fragments: Vec<(usize, String)>,
 }
 
 /// Renders the Markdown `body`. `resolve_image` receives each image's address as
-/// written and its byte range in `body`. Nesting past the bounds of
+/// written, or each formula's or diagram's source, and its byte range in `body`
+/// (for a fenced block, the range of its content). Nesting past the bounds of
 /// [`super::nesting`] is refused before anything is written.
 pub fn render(
     body: &str,
-    resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut,
+    resolve_image: &mut dyn FnMut(Embed, Range<usize>) -> ImageOut,
 ) -> Result<Body, super::nesting::TooDeep> {
     let options = options();
     let fixed = cjk::fix_emphasis(body, options);
@@ -83,6 +123,10 @@ pub fn render(
         None => at,
     };
     let unparsed_emphasis = unparsed_emphasis(source, &events)
+        .into_iter()
+        .map(to_original)
+        .collect();
+    let unparsed_math = unparsed_math(source, &events)
         .into_iter()
         .map(to_original)
         .collect();
@@ -123,6 +167,7 @@ pub fn render(
         references: w.references,
         footnotes,
         unparsed_emphasis,
+        unparsed_math,
         raw_fragments,
     })
 }
@@ -169,6 +214,49 @@ fn unparsed_emphasis(source: &str, events: &[(Event, Range<usize>)]) -> Vec<usiz
     flush(&mut text, &mut span);
     found.sort_unstable();
     found.dedup();
+    found
+}
+
+/// Where a formula opened in prose was never closed: `$$`, or `$` right before a
+/// TeX command, still text after parsing. A lone `$` is left alone: `$5 and $10`
+/// is money. An escaped `\$` reads differently in the source and is skipped.
+fn unparsed_math(source: &str, events: &[(Event, Range<usize>)]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut in_code = false;
+    let mut span: Option<Range<usize>> = None;
+    let mut flush = |span: &mut Option<Range<usize>>| {
+        if let Some(range) = span.take() {
+            let written = &source[range.clone()];
+            let opened = written.match_indices('$').find(|&(at, _)| {
+                // The escape's backslash may lie outside the text event's range.
+                let escaped = source[..range.start + at].ends_with('\\');
+                let rest = &written[at + 1..];
+                !escaped && (rest.starts_with('$') || rest.starts_with('\\'))
+            });
+            if let Some((at, _)) = opened {
+                found.push(range.start + at);
+            }
+        }
+    };
+    for (event, range) in events {
+        match event {
+            Event::Text(_) if !in_code => {
+                match &mut span {
+                    Some(s) if s.end == range.start => s.end = range.end,
+                    _ => {
+                        flush(&mut span);
+                        span = Some(range.clone());
+                    }
+                }
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        flush(&mut span);
+    }
+    flush(&mut span);
     found
 }
 
@@ -234,7 +322,7 @@ impl Writer {
     fn run(
         &mut self,
         events: &[(Event, Range<usize>)],
-        resolve_image: &mut dyn FnMut(&str, Range<usize>) -> ImageOut,
+        resolve_image: &mut dyn FnMut(Embed, Range<usize>) -> ImageOut,
     ) {
         let mut i = 0;
         while i < events.len() {
@@ -257,10 +345,26 @@ impl Writer {
                         CodeBlockKind::Indented => "",
                     };
                     let mut code = String::new();
+                    let mut content = range.end..range.end;
                     i += 1;
-                    while let Some((Event::Text(t), _)) = events.get(i) {
+                    while let Some((Event::Text(t), r)) = events.get(i) {
+                        if code.is_empty() {
+                            content.start = r.start;
+                        }
+                        content.end = r.end;
                         code.push_str(t);
                         i += 1;
+                    }
+                    let figure = match lang {
+                        "math" => Some(FigureKind::DisplayMath),
+                        "mermaid" => Some(FigureKind::Mermaid),
+                        _ => None,
+                    };
+                    if let Some(kind) = figure {
+                        let image = resolve_image(Embed::Figure(kind, &code), content);
+                        self.figure(kind, &code, &image, true);
+                        // The loop's `i += 1` steps over the block's end.
+                        continue;
                     }
                     self.last_closed = Some(self.out.len());
                     self.out
@@ -281,7 +385,7 @@ impl Writer {
                         }
                         i += 1;
                     }
-                    let image = resolve_image(dest_url, range.clone());
+                    let image = resolve_image(Embed::Image(dest_url), range.clone());
                     self.out.push_str("<img src=\"");
                     escape_into(&mut self.out, &image.src);
                     self.out.push('"');
@@ -360,9 +464,60 @@ impl Writer {
                         footnote_marker(n)
                     );
                 }
-                Event::InlineMath(_) | Event::DisplayMath(_) => {}
+                Event::InlineMath(tex) => {
+                    let image =
+                        resolve_image(Embed::Figure(FigureKind::InlineMath, tex), range.clone());
+                    self.figure(FigureKind::InlineMath, tex, &image, false);
+                }
+                Event::DisplayMath(tex) => {
+                    let image =
+                        resolve_image(Embed::Figure(FigureKind::DisplayMath, tex), range.clone());
+                    self.figure(FigureKind::DisplayMath, tex, &image, false);
+                }
             }
             i += 1;
+        }
+    }
+
+    /// A drawn formula or diagram. Inline math sits on the baseline at the text's
+    /// size (its height and depth in em); display math and diagrams are centred
+    /// blocks no wider than the column, in a section of their own when they are
+    /// a fenced block (`own_block`), else in their paragraph. One that could not
+    /// be drawn (an error the caller reported) shows its source as code.
+    fn figure(&mut self, kind: FigureKind, source: &str, image: &ImageOut, own_block: bool) {
+        let Some(size) = image.figure else {
+            self.out.push_str("<code class=\"inline-code\">");
+            escape_into(&mut self.out, source.trim());
+            self.out.push_str("</code>");
+            return;
+        };
+        let (class, style) = match kind {
+            FigureKind::InlineMath => (
+                "math-inline",
+                format!("height:{}em;vertical-align:-{}em", size.height, size.depth),
+            ),
+            FigureKind::DisplayMath => ("math-display", format!("width:{}em", size.width)),
+            FigureKind::Mermaid => ("diagram", format!("width:{}px", size.width)),
+        };
+        if own_block {
+            self.last_closed = Some(self.out.len());
+            self.out.push_str("<section class=\"figure\">");
+        }
+        let _ = write!(self.out, "<img class=\"{class}\" src=\"");
+        escape_into(&mut self.out, &image.src);
+        self.out.push('"');
+        if let Some(w) = image.width {
+            let _ = write!(self.out, " data-w=\"{w}\"");
+        }
+        self.out.push_str(" alt=\"");
+        let alt = match kind {
+            FigureKind::Mermaid => "diagram",
+            _ => source.trim(),
+        };
+        escape_into(&mut self.out, &alt.replace(char::is_whitespace, " "));
+        let _ = write!(self.out, "\" style=\"{style}\">");
+        if own_block {
+            self.out.push_str("</section>");
         }
     }
 
@@ -668,9 +823,21 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> Body {
-        render(md, &mut |src, _| ImageOut {
-            src: format!("cdn/{src}"),
-            width: Some(640),
+        render(md, &mut |embed, _| match embed {
+            Embed::Image(src) => ImageOut {
+                src: format!("cdn/{src}"),
+                width: Some(640),
+                figure: None,
+            },
+            Embed::Figure(kind, source) => ImageOut {
+                src: format!("{}-{}.png", kind.stem(), source.len()),
+                width: Some(96),
+                figure: Some(FigureSize {
+                    width: 2.0,
+                    height: 1.5,
+                    depth: 0.25,
+                }),
+            },
         })
         .expect("test bodies nest shallowly")
     }
@@ -703,6 +870,36 @@ mod tests {
     }
 
     #[test]
+    fn math_becomes_pictures_and_money_stays_text() {
+        let b = html("质能 $E=mc^2$ 和\n\n$$\\int x$$\n\n```math\na^2\n```\n\n花了 $5 和 $10");
+        assert_eq!(
+            b.html,
+            "<p>质能 <img class=\"math-inline\" src=\"math-6.png\" data-w=\"96\" alt=\"E=mc^2\" style=\"height:1.5em;vertical-align:-0.25em\"> 和</p>\
+             <p><img class=\"math-display\" src=\"math-6.png\" data-w=\"96\" alt=\"\\int x\" style=\"width:2em\"></p>\
+             <section class=\"figure\"><img class=\"math-display\" src=\"math-4.png\" data-w=\"96\" alt=\"a^2\" style=\"width:2em\"></section>\
+             <p>花了 $5 和 $10</p>"
+        );
+        assert!(b.unparsed_math.is_empty());
+    }
+
+    #[test]
+    fn a_diagram_is_a_picture_in_a_section_of_its_own() {
+        let b = html("```mermaid\nflowchart LR\n  A --> B\n```\n");
+        assert_eq!(
+            b.html,
+            "<section class=\"figure\"><img class=\"diagram\" src=\"diagram-23.png\" data-w=\"96\" alt=\"diagram\" style=\"width:2px\"></section>"
+        );
+    }
+
+    #[test]
+    fn a_formula_left_open_is_found() {
+        let md = "坏的 $\\frac{a}{$ 公式\n\n$$x^{2$$\n\n转义 \\$\\alpha 和 $5";
+        let b = html(md);
+        let at: Vec<&str> = b.unparsed_math.iter().map(|&i| &md[i..i + 2]).collect();
+        assert_eq!(at, ["$\\", "$$"], "{:?}", b.unparsed_math);
+    }
+
+    #[test]
     fn footnote_markers() {
         assert_eq!(footnote_marker(1), "①");
         assert_eq!(footnote_marker(21), "㉑");
@@ -723,11 +920,13 @@ mod tests {
     fn image_ranges_point_into_the_original_text() {
         let md = "**“引号”**后 ![图](a.png)";
         let mut seen = Vec::new();
-        render(md, &mut |src, range| {
+        render(md, &mut |embed, range| {
+            let src = embed.source();
             seen.push((src.to_string(), range.clone()));
             ImageOut {
                 src: src.into(),
                 width: None,
+                figure: None,
             }
         })
         .unwrap();

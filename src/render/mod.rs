@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::content::paths::confine;
 use crate::content::{resolve_path, PathProblem, Post};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
-use crate::images::{Pipeline, RemoteFile};
+use crate::images::{FigureKind, Pipeline, RemoteFile};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -83,11 +83,32 @@ pub fn render_post(
     let mut images: Vec<Asset> = Vec::new();
     let mut names: HashMap<PathBuf, String> = HashMap::new();
     let index = LineIndex::new(&post.text);
-    let mut body = markdown::render(post.body(), &mut |src, range| {
+    let mut body = markdown::render(post.body(), &mut |embed, range| {
         let pos = index.pos(post.body_offset + range.start);
-        resolve_image(ctx, post, src, &mut images, &mut names, |d| {
-            diags.push(d.with_pos(&post.source, pos))
-        })
+        match embed {
+            markdown::Embed::Image(src) => {
+                resolve_image(ctx, post, src, &mut images, &mut names, |d| {
+                    diags.push(d.with_pos(&post.source, pos))
+                })
+            }
+            markdown::Embed::Figure(kind, source) => {
+                resolve_figure(ctx, kind, source, &mut images, |d, line| {
+                    // A diagram's error names a line of the diagram: the same line
+                    // of the post, counted from where the diagram starts.
+                    let pos = match line {
+                        Some(n) if n > 1 => {
+                            let skip = post.body()[range.start..]
+                                .match_indices('\n')
+                                .nth(n as usize - 2)
+                                .map_or(range.start, |(at, _)| range.start + at + 1);
+                            index.pos(post.body_offset + skip)
+                        }
+                        _ => pos,
+                    };
+                    diags.push(d.with_pos(&post.source, pos))
+                })
+            }
+        }
     })
     .map_err(|deep| {
         vec![Diagnostic::error(
@@ -151,6 +172,18 @@ pub fn render_post(
             .with_suggestion(
                 "close it (`**重点**`), or write a literal asterisk or tilde as `\\*` or `\\~`",
             ),
+        );
+    }
+
+    for &at in &body.unparsed_math {
+        diags.push(
+            Diagnostic::error(
+                &post.source,
+                index.pos(post.body_offset + at),
+                "math",
+                "this formula is never closed: its `$` is left as text (a `{` without its `}` keeps `$` from closing it)",
+            )
+            .with_suggestion("pair the braces and close the formula with the same `$` or `$$` it opened with; a `$` meant as money is written `\\$`"),
         );
     }
 
@@ -363,12 +396,14 @@ fn resolve_image(
         return markdown::ImageOut {
             src: src.to_string(),
             width: None,
+            figure: None,
         };
     }
     if web || src.starts_with("data:") {
         return markdown::ImageOut {
             src: src.to_string(),
             width: None,
+            figure: None,
         };
     }
     let root = ctx.root;
@@ -434,6 +469,7 @@ fn resolve_image(
             return markdown::ImageOut {
                 src: String::new(),
                 width: None,
+                figure: None,
             };
         }
     };
@@ -456,7 +492,94 @@ fn resolve_image(
         name: name.clone(),
         width,
     });
-    markdown::ImageOut { src: name, width }
+    markdown::ImageOut {
+        src: name,
+        width,
+        figure: None,
+    }
+}
+
+/// A formula or diagram drawn by the pipeline (or found drawn in its cache) and
+/// made an asset like an image: `math-<hash>.png`, `diagram-<hash>.png`. One
+/// that cannot be drawn is a `math` or `diagram` error, never raw source in the
+/// article.
+fn resolve_figure(
+    ctx: &RenderContext,
+    kind: FigureKind,
+    source: &str,
+    images: &mut Vec<Asset>,
+    mut report: impl FnMut(ImageProblem, Option<u32>),
+) -> markdown::ImageOut {
+    let (rule, what, help) = match kind {
+        FigureKind::Mermaid => (
+            "diagram",
+            "mermaid diagram",
+            "check the diagram's syntax (https://mermaid.js.org/intro/syntax-reference.html); wxpress draws flowcharts, sequence, class, state, ER, pie, gantt and other diagram types",
+        ),
+        FigureKind::InlineMath | FigureKind::DisplayMath => (
+            "math",
+            "formula",
+            "check the LaTeX: braces must pair and commands be spelled as in LaTeX math mode; a `$` meant as money is written `\\$`",
+        ),
+    };
+    let failed = markdown::ImageOut {
+        src: String::new(),
+        width: None,
+        figure: None,
+    };
+    let Some(pipeline) = ctx.images else {
+        report(
+            ImageProblem(
+                Diagnostic::error(
+                    "",
+                    crate::diagnostic::Pos::START,
+                    rule,
+                    format!("the {what} cannot be drawn without the image pipeline"),
+                )
+                .with_suggestion(help),
+            ),
+            None,
+        );
+        return failed;
+    };
+    match pipeline.figure(kind, source) {
+        Ok(figure) => {
+            let name = format!("{}-{}.png", kind.stem(), &figure.key[..12]);
+            if !images.iter().any(|a| a.name == name) {
+                images.push(Asset {
+                    path: figure.path.clone(),
+                    source: figure.path.clone(),
+                    name: name.clone(),
+                    width: Some(figure.width),
+                });
+            }
+            markdown::ImageOut {
+                src: name,
+                width: Some(figure.width),
+                figure: Some(markdown::FigureSize {
+                    width: figure.show_width,
+                    height: figure.show_height,
+                    depth: figure.depth,
+                }),
+            }
+        }
+        Err(e) => {
+            let shown: String = source.trim().chars().take(60).collect();
+            let shown = shown.replace('\n', " ");
+            let message = match kind {
+                FigureKind::Mermaid => format!("the {what} cannot be drawn: {}", e.message),
+                _ => format!("the {what} `{shown}` cannot be drawn: {}", e.message),
+            };
+            report(
+                ImageProblem(
+                    Diagnostic::error("", crate::diagnostic::Pos::START, rule, message)
+                        .with_suggestion(help),
+                ),
+                e.line,
+            );
+            failed
+        }
+    }
 }
 
 /// The image at `file` when an earlier reference of this post already made it an
@@ -474,6 +597,7 @@ fn already_named(
     Some(markdown::ImageOut {
         src: name.clone(),
         width,
+        figure: None,
     })
 }
 
@@ -519,6 +643,7 @@ fn remote_image(
             Some(markdown::ImageOut {
                 src: name,
                 width: Some(processed.width),
+                figure: None,
             })
         }
         Err(why) => {
