@@ -45,7 +45,7 @@ fn try_build(root: &Path) -> Result<BuildReport, Vec<Diagnostic>> {
     build(&BuildOptions {
         root: root.to_path_buf(),
         out: root.join("public"),
-        drafts: false,
+        wip: false,
         now: "2026-11-01T00:00:00Z".parse().unwrap(),
         remote_images: wxpress::images::Remote::Off,
     })
