@@ -316,3 +316,69 @@ fn scripts_in_the_writers_raw_html_do_not_run_in_the_preview() {
     let title = js(&direct, "document.title");
     assert!(!title.as_str().unwrap_or("").contains("PWNED"), "{title}");
 }
+
+#[test]
+fn list_markers_line_up_and_a_nested_list_adds_no_gap() {
+    let Some(chrome) = chrome() else { return };
+    let dir = site();
+    write(
+        dir.path(),
+        "content/tech/lists.md",
+        "+++\ntitle = \"列表\"\nsummary = \"编号到十二\"\n+++\n\n1. 一\n2. 二\n3. 三\n   - 嵌套甲\n   - 嵌套乙\n4. 四\n5. 五\n6. 六\n7. 七\n8. 八\n9. 九\n10. 十\n11. 十一\n12. 十二\n\n段落。\n",
+    );
+    let server = start(dir.path(), false);
+    let tab = open_post(&chrome, &format!("{}post/lists/", server.url()));
+    // Each numbered row: marker text, the marker's right edge, the body's left edge,
+    // the row's top and bottom, in the phone frame at 375 px.
+    let rows = js(
+        &tab,
+        "[...document.getElementById('wx-frame').contentDocument.getElementById('js_content').querySelectorAll('span')]\
+           .filter(s => /^\\d+\\.$/.test(s.textContent.trim()))\
+           .map(m => { const r = m.getBoundingClientRect(), b = m.nextElementSibling.getBoundingClientRect(), row = m.parentElement.getBoundingClientRect();\
+                       return [m.textContent.trim(), r.right, b.left, row.top, row.bottom]; })",
+    );
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), 12, "{rows:?}");
+    let f = |r: &serde_json::Value, i: usize| r[i].as_f64().unwrap();
+    for r in rows {
+        assert!(
+            (f(r, 1) - f(&rows[0], 1)).abs() < 0.5,
+            "marker {} does not line up: {rows:?}",
+            r[0]
+        );
+        assert!(
+            (f(r, 2) - f(&rows[0], 2)).abs() < 0.5,
+            "text after {} does not line up: {rows:?}",
+            r[0]
+        );
+    }
+    // Space between the last line of text of one item and the first of the next:
+    // after the nested list (its last item, 嵌套乙) as after a plain item.
+    let last_nested_bottom = js(
+        &tab,
+        "[...document.getElementById('wx-frame').contentDocument.getElementById('js_content').querySelectorAll('span[leaf]')]\
+           .find(s => s.textContent === '嵌套乙').getBoundingClientRect().bottom",
+    )
+    .as_f64()
+    .unwrap();
+    let plain = js(
+        &tab,
+        "(() => { const leaves = [...document.getElementById('wx-frame').contentDocument.getElementById('js_content').querySelectorAll('span[leaf]')];\
+                  const one = leaves.find(s => s.textContent === '一').getBoundingClientRect(), two = leaves.find(s => s.textContent === '二').getBoundingClientRect();\
+                  return two.top - one.bottom; })()",
+    )
+    .as_f64()
+    .unwrap();
+    let four_top = js(
+        &tab,
+        "[...document.getElementById('wx-frame').contentDocument.getElementById('js_content').querySelectorAll('span[leaf]')]\
+           .find(s => s.textContent === '四').getBoundingClientRect().top",
+    )
+    .as_f64()
+    .unwrap();
+    let after_nested = four_top - last_nested_bottom;
+    assert!(
+        (after_nested - plain).abs() < 1.0,
+        "space after the nested list {after_nested:.1} px, between plain items {plain:.1} px"
+    );
+}
