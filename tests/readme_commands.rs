@@ -5,7 +5,8 @@
 //!
 //! - in `sh`/`bash` blocks every line is a step: `wxpress …` (and `cargo run -- …`,
 //!   the same binary in the repository's example site), `cd DIR`, `export NAME=VALUE`;
-//!   `&&` chains steps, `#` starts a comment. Any other line must be in [`NOT_RUN`]
+//!   `&&` chains steps, `#` starts a comment, `NAME=value` before a wxpress command
+//!   sets a variable for it alone (`NAME=…` is a placeholder: the session's value stays). Any other line must be in [`NOT_RUN`]
 //!   with the reason. An unmarked block right after one (blank lines between) is
 //!   what its last command prints.
 //! - in `console` blocks a line `$ wxpress …` is a command and the lines up to the
@@ -70,6 +71,8 @@ const EXIT: &[(&str, i32)] = &[
 enum Step {
     Wxpress {
         line: usize,
+        /// `NAME=value` words before the command.
+        env: Vec<(String, String)>,
         args: Vec<String>,
         expect: Vec<String>,
     },
@@ -130,10 +133,29 @@ fn strip_comment(line: &str) -> &str {
 
 fn command_steps(line: usize, text: &str, steps: &mut Vec<Step>) {
     for part in text.split("&&").map(str::trim).filter(|p| !p.is_empty()) {
-        let w = words(part);
+        let mut w = words(part);
+        // `NAME=value wxpress …`: the variable for that command only; a value of
+        // `…` is a placeholder for the session's own (the sandbox's secret).
+        let assigned = w
+            .iter()
+            .take_while(|x| x.contains('=') && !x.starts_with('-') && w[0] != "export")
+            .count();
+        let env: Vec<(String, String)> = w
+            .drain(..assigned)
+            .map(|a| {
+                let (k, v) = a.split_once('=').unwrap();
+                (k.to_string(), v.to_string())
+            })
+            .filter(|(_, v)| v != "…")
+            .collect();
+        assert!(
+            assigned == 0 || w[0] == "wxpress",
+            "README.md:{line}: variables for `{part}`, which is no wxpress command"
+        );
         match w[0].as_str() {
             "wxpress" => steps.push(Step::Wxpress {
                 line,
+                env,
                 args: w[1..].to_vec(),
                 expect: Vec::new(),
             }),
@@ -141,6 +163,7 @@ fn command_steps(line: usize, text: &str, steps: &mut Vec<Step>) {
                 let dashes = w.iter().position(|x| x == "--").unwrap_or(w.len());
                 steps.push(Step::Wxpress {
                     line,
+                    env: Vec::new(),
                     args: w.get(dashes + 1..).unwrap_or_default().to_vec(),
                     expect: Vec::new(),
                 })
@@ -315,12 +338,13 @@ fn new_session() -> Session {
     }
 }
 
-fn wxpress(session: &Session, args: &[String]) -> publish_support::Run {
+fn wxpress(session: &Session, env: &[(String, String)], args: &[String]) -> publish_support::Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wxpress"));
     cmd.current_dir(&session.cwd)
         .args(args)
         .env_remove("WXPRESS_TEST_CRASH_AFTER")
-        .envs(&session.env);
+        .envs(&session.env)
+        .envs(env.iter().cloned());
     publish_support::run_cmd(cmd)
 }
 
@@ -354,6 +378,7 @@ fn setup(heading: &str, session: &mut Session) {
             session.site = Some(site);
             let run = wxpress(
                 session,
+                &[],
                 &["publish", "content", "--mode", "broadcast"].map(String::from),
             );
             run.ok();
@@ -399,7 +424,12 @@ fn run_section(section: &Section) -> Vec<String> {
                     .to_string();
                 std::fs::write(&path, config.replace(&commented, text)).unwrap();
             }
-            Step::Wxpress { line, args, expect } => {
+            Step::Wxpress {
+                line,
+                env,
+                args,
+                expect,
+            } => {
                 let shown = format!("wxpress {}", args.join(" "));
                 let mut args = args.clone();
                 let long = LONG_RUNNING.iter().any(|(c, _)| shown.starts_with(c));
@@ -410,7 +440,7 @@ fn run_section(section: &Section) -> Vec<String> {
                         args.extend(["--now".to_string(), now.clone()]);
                     }
                 }
-                let run = wxpress(&session, &args);
+                let run = wxpress(&session, env, &args);
                 let code = EXIT
                     .iter()
                     .find(|(c, _)| *c == shown)
@@ -452,7 +482,7 @@ fn run_section(section: &Section) -> Vec<String> {
 
 #[test]
 fn the_rule_reads_commands_outputs_and_sessions() {
-    let readme = "# A\n\n```bash\nwxpress check   # all\ncargo run -- build --drafts\n```\n\ntext\n```\nignored\n```\n\n## B\n\n```console\n$ wxpress stats --offline\nline 1\n\nline 2\n```\n\n   ```sh\n   wxpress init my-site && cd my-site\n   #   appid = \"x\"\n   export A=b\n   wxpress publish\n   ```\n\n   ```\n   published 3\n   ```\n";
+    let readme = "# A\n\n```bash\nwxpress check   # all\ncargo run -- build --drafts\n```\n\ntext\n```\nignored\n```\n\n## B\n\n```console\n$ wxpress stats --offline\nline 1\n\nline 2\n```\n\n   ```sh\n   wxpress init my-site && cd my-site\n   #   appid = \"x\"\n   export A=b\n   WXPRESS_APP_SECRET=… NO_COLOR=1 wxpress publish\n   ```\n\n   ```\n   published 3\n   ```\n";
     let sections = walkthroughs(readme);
     assert_eq!(sections.len(), 2);
     assert_eq!(sections[0].heading, "A");
@@ -473,7 +503,7 @@ fn the_rule_reads_commands_outputs_and_sessions() {
     );
     assert!(s.contains("text: \"appid = \\\"x\\\"\""), "{s}");
     assert!(
-        s.contains("args: [\"publish\"], expect: [\"published 3\"]"),
+        s.contains("env: [(\"NO_COLOR\", \"1\")], args: [\"publish\"], expect: [\"published 3\"]"),
         "{s}"
     );
     assert_eq!(mask("2026-12-02 18:32 Wed  18:32 x"), "#-#-# #:# Ddd #:# x");
