@@ -266,12 +266,11 @@ fn link_post(previous: &Path, dir: &Path, post: &PostOutput) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether two paths are one file (device and inode on Unix, volume and file
+/// index on Windows): `same-file` rather than `std::os::unix`, so that the
+/// release builds for Windows compile. Unreadable paths are not the same file.
 fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
+    same_file::is_same_file(a, b).unwrap_or(false)
 }
 
 /// Swaps two folders in one step, so that `b` always exists. Where the file
