@@ -135,13 +135,13 @@ pub fn run(
             None
         }
         Err(other) => {
-            checks.push(Check::new("appid", Outcome::Fail, other.to_string()));
+            checks.push(Check::new("appid", Outcome::Fail, first_line(&other)));
             None
         }
     };
     match api.map(Client::new) {
         Some(Ok(client)) => checks.extend(account(&client, config)),
-        Some(Err(e)) => checks.push(Check::new("token", Outcome::Fail, e.to_string())),
+        Some(Err(e)) => checks.push(Check::new("token", Outcome::Fail, first_line(&e))),
         None => {
             for name in ["token", "draft", "publish"] {
                 checks.push(Check::new(
@@ -188,11 +188,11 @@ fn account(client: &Client, config: &Config) -> Vec<Check> {
     if let Err(e) = client.authenticate() {
         let help = match e.code() {
             Some(40164) => "add this machine's public IP to the account's IP allow-list (设置与开发 → 基本配置 → IP白名单), or publish from a machine that is on it",
-            Some(40013) => "check [wechat] appid against 设置与开发 → 基本配置",
+            Some(40013) => "check [wechat] appid against 设置与开发 → 基本配置 → 开发者ID",
             Some(40125) => "the secret does not match the appid: reset it in 设置与开发 → 基本配置 and export the new one",
-            _ => "see the message; `wxpress publish` would stop here too",
+            _ => "`wxpress publish` would stop here too",
         };
-        out.push(Check::new("token", Outcome::Fail, e.to_string()).help(help));
+        out.push(Check::new("token", Outcome::Fail, first_line(&e)).help(help));
         for name in ["draft", "publish"] {
             out.push(Check::new(name, Outcome::Skip, "needs an access token"));
         }
@@ -209,7 +209,7 @@ fn account(client: &Client, config: &Config) -> Vec<Check> {
             Outcome::Ok,
             format!("the draft box can be used ({} draft(s) in it)", page.total_count),
         ),
-        Err(e) => Check::new("draft", Outcome::Fail, e.to_string())
+        Err(e) => Check::new("draft", Outcome::Fail, first_line(&e))
             .help("no mode can work without the draft box: check the account's API permissions (设置与开发 → 接口权限)"),
     });
     // `freepublish/batchget` belongs to the same permission as `freepublish/submit`:
@@ -233,7 +233,7 @@ fn account(client: &Client, config: &Config) -> Vec<Check> {
             ),
         )
         .help("set mode = \"draft\" under [wechat] and press publish in the backend, or use Copy for WeChat in `wxpress serve`; personal and unverified accounts lost this API in July 2025"),
-        Err(e) => Check::new("publish", Outcome::Fail, e.to_string()),
+        Err(e) => Check::new("publish", Outcome::Fail, first_line(&e)),
     });
     out
 }
@@ -277,6 +277,11 @@ fn mode_name(mode: PublishMode) -> &'static str {
         PublishMode::Publish => "publish",
         PublishMode::Broadcast => "broadcast",
     }
+}
+
+/// An error's first line: its own help lines are replaced by the check's.
+fn first_line(e: &WechatError) -> String {
+    e.to_string().lines().next().unwrap_or_default().to_string()
 }
 
 fn first(diags: &[Diagnostic]) -> String {

@@ -393,6 +393,46 @@ fn setup(heading: &str, session: &mut Session) {
             let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 8);
             session.stats_now = Some(later.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
         }
+        // `../old-blog`: a small Hugo blog beside the site, a page bundle with a
+        // picture and a post of plain Markdown.
+        "Importing posts: `wxpress import`" => {
+            let old = session.cwd.parent().unwrap().join("old-blog");
+            let bundle = old.join("content/posts/first-trip");
+            std::fs::create_dir_all(&bundle).unwrap();
+            std::fs::write(old.join("hugo.toml"), "title = \"旧博客\"\n").unwrap();
+            std::fs::write(
+                bundle.join("index.md"),
+                "---\ntitle: 第一次出行\ndate: 2021-05-01\ntags: [旅行]\ndescription: 一次短途旅行。\n---\n\n出发那天下雨。\n\n![车站](station.png)\n",
+            )
+            .unwrap();
+            std::fs::copy(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("static/covers/career.jpg"),
+                bundle.join("station.png"),
+            )
+            .ok();
+            std::fs::write(
+                old.join("content/posts/notes.md"),
+                "# 读书笔记\n\n读完一本书，记几句。\n",
+            )
+            .unwrap();
+        }
+        // The example's account: the example site's appid, a sandbox that
+        // refuses the publish API (48001) as it does to an unverified account.
+        "Before the first push: `wxpress doctor`" => {
+            session.sandbox = sandbox::spawn(
+                "127.0.0.1:0".parse().unwrap(),
+                Options {
+                    appid: "wx0000000000000000".into(),
+                    ..Options::default()
+                },
+            )
+            .unwrap();
+            session.env.insert(
+                "WXPRESS_API_BASE".to_string(),
+                session.sandbox.base_url().to_string(),
+            );
+            publish_support::fault(&session.sandbox, "freepublish/batchget", "unauthorized", 1);
+        }
         _ => {}
     }
 }
