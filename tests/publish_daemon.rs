@@ -305,3 +305,52 @@ fn a_due_push_refused_for_quota_is_a_refused_event_with_its_problem() {
     d.terminate();
     assert_eq!(state(&sb)["sends"].as_array().unwrap().len(), 1);
 }
+
+/// Serves `body` as image/png to every request, counting them.
+fn picture_server(body: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            let mut head = [0u8; 2048];
+            let _ = s.read(&mut head);
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(&body);
+        }
+    });
+    (base, hits)
+}
+
+#[test]
+fn a_due_post_with_a_remote_image_is_published_with_the_image_uploaded() {
+    let sb = sandbox();
+    let site = site();
+    let png = std::fs::read(site.root().join("content/notes/hello-wxpress/cover.png")).unwrap();
+    let (base, hits) = picture_server(png);
+    let second = site.root().join(SECOND);
+    let text = std::fs::read_to_string(&second).unwrap();
+    std::fs::write(&second, format!("{text}\n![网上的图]({base}/photo.png)\n")).unwrap();
+    due_in(&site, 2);
+    let mut d = Daemon::start_in(&site, &sb, None, "draft");
+    d.wait_for("start", Duration::from_secs(10));
+    // Idle looks use the cache only: nothing is fetched before the push is due.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+    d.wait_for("published", Duration::from_secs(30));
+    assert!(d.terminate().success());
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let st = state(&sb);
+    let content = st["drafts"][0]["articles"][1]["content"].as_str().unwrap();
+    assert!(
+        content.contains("src=\"http://mmbiz.qpic.cn/sandbox/") && !content.contains("127.0.0.1"),
+        "{content}"
+    );
+}

@@ -186,6 +186,16 @@ fn wake_up(
         });
     }
     if !due.files.is_empty() {
+        // Remote images of due posts are fetched now, as `wxpress publish` does; the
+        // look above used only the cache, so an idle daemon never hits the network.
+        let mut fetching = Site::load(root).map_err(|d| {
+            log(DaemonEvent::Problems(d));
+            error("config.toml or the theme has errors; see stderr".into());
+        })?;
+        fetching.images.set_remote(crate::images::Remote::Fetch(
+            crate::images::FetchOptions::default(),
+        ));
+        let session = Session::new(root, &fetching, options.settings.clone(), options.lock_wait);
         let (pushes, warnings) = session.prepare(&due.files).map_err(|d| {
             let errors: Vec<Diagnostic> = d.iter().filter(|d| d.is_error()).cloned().collect();
             log(DaemonEvent::Problems(d));
