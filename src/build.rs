@@ -31,6 +31,8 @@ pub struct BuildReport {
     /// Images converted by this build, and images found already converted in
     /// the cache: a rebuild of unchanged images converts none.
     pub images: crate::images::Stats,
+    /// Cache entries no build had used for [`crate::images::CACHE_KEEP`], deleted.
+    pub pruned: crate::images::Pruned,
 }
 
 #[derive(Serialize)]
@@ -138,10 +140,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
             "the previous output was left as it was; check free space and permissions",
         )]
     })?;
+    // Only a full build knows every image the site uses (each hit above marked
+    // its cache entry as used); serve, check and publish never prune.
+    let pruned = site.images.prune(crate::images::CACHE_KEEP);
     Ok(BuildReport {
         posts: rendered.len(),
         diagnostics: diags,
         images: site.images.stats(),
+        pruned,
     })
 }
 

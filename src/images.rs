@@ -118,6 +118,25 @@ pub struct Stats {
     pub drawn_cached: usize,
 }
 
+/// How long a cache entry no build has used is kept: long enough that switching
+/// to an old branch and back converts nothing again.
+pub const CACHE_KEEP: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// What [`Pipeline::prune`] deleted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Marks a cache entry as used now (its modification time), for [`Pipeline::prune`].
+/// A failure only means the entry may be pruned a little early.
+pub fn touch(path: &Path) {
+    if let Ok(f) = std::fs::File::options().append(true).open(path) {
+        let _ = f.set_modified(std::time::SystemTime::now());
+    }
+}
+
 /// The local copy of a remote image, or why there is none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RemoteFile {
@@ -181,6 +200,7 @@ impl Pipeline {
         }
         let path = self.remote_dir.join(remote::cache_key(url));
         if path.is_file() {
+            touch(&path);
             return RemoteFile::Local(path);
         }
         let Remote::Fetch(opts) = self.remote else {
@@ -276,7 +296,37 @@ impl Pipeline {
         let mut hit: Processed = serde_json::from_slice(&std::fs::read(meta_path).ok()?).ok()?;
         hit.path = self.dir.join(format!("{key}.{}", hit.kind.ext()));
         let len = std::fs::metadata(&hit.path).ok()?.len();
-        (len == hit.bytes).then_some(hit)
+        if len != hit.bytes {
+            return None;
+        }
+        touch(&hit.path);
+        touch(meta_path);
+        Some(hit)
+    }
+
+    /// Deletes the entries of the three caches (images, remote, figures) that no
+    /// run has used for `keep`: every hit marks its entry as used, so after a full
+    /// build only what no post needs any more, or a config change left behind, is
+    /// old. A file that cannot be read or deleted is left alone.
+    pub fn prune(&self, keep: std::time::Duration) -> Pruned {
+        let Some(cutoff) = std::time::SystemTime::now().checked_sub(keep) else {
+            return Pruned::default();
+        };
+        let mut pruned = Pruned::default();
+        for dir in [&self.dir, &self.remote_dir, &self.figure_dir] {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let Ok(meta) = entry.metadata() else { continue };
+                let old = meta.modified().is_ok_and(|m| m < cutoff);
+                if meta.is_file() && old && std::fs::remove_file(entry.path()).is_ok() {
+                    pruned.files += 1;
+                    pruned.bytes += meta.len();
+                }
+            }
+        }
+        pruned
     }
 
     /// Written whole or not at all: a temporary file renamed into place, so two

@@ -344,3 +344,60 @@ fn publish_uploads_the_processed_files_each_once() {
         "{content}"
     );
 }
+
+#[test]
+fn a_build_deletes_cache_entries_unused_for_thirty_days_and_keeps_what_it_used() {
+    let site = site();
+    site.write(
+        POST,
+        "+++\ntitle = \"一张图\"\nsummary = \"只有一张。\"\ncover = \"../hello-wxpress/cover.png\"\n+++\n\n![标志](logo.png)\n",
+    );
+    std::fs::write(
+        site.root().join("content/notes/photos/logo.png"),
+        transparent_png(),
+    )
+    .unwrap();
+    build_site(site.root());
+    let cache = site.root().join(wxpress::images::CACHE_DIR);
+    let forty_days_ago =
+        std::time::SystemTime::now() - std::time::Duration::from_secs(40 * 24 * 3600);
+    let age = |path: &Path| {
+        std::fs::File::options()
+            .append(true)
+            .open(path)
+            .unwrap()
+            .set_modified(forty_days_ago)
+            .unwrap()
+    };
+    // Every entry this site uses is old too: the rebuild's cache hits renew them.
+    let used: Vec<std::path::PathBuf> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!used.is_empty());
+    used.iter().for_each(|p| age(p));
+    // Left behind by an image no post shows any more, and by a config change.
+    let stale = [
+        cache.join("0123456789abcdef0123456789abcdef.jpg"),
+        cache.join("0123456789abcdef0123456789abcdef.json"),
+    ];
+    for p in &stale {
+        std::fs::write(p, b"old").unwrap();
+        age(p);
+    }
+    let recent = cache.join("fedcba9876543210fedcba9876543210.jpg");
+    std::fs::write(&recent, b"recent but unused").unwrap();
+
+    let report = build_site(site.root());
+    assert_eq!(
+        report.pruned,
+        wxpress::images::Pruned { files: 2, bytes: 6 }
+    );
+    assert!(stale.iter().all(|p| !p.exists()));
+    assert!(
+        used.iter().all(|p| p.exists()),
+        "entries the build used are kept"
+    );
+    assert!(recent.exists(), "unused for less than 30 days: kept");
+    assert_eq!(report.images.processed, 0, "nothing converted again");
+}

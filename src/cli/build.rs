@@ -53,6 +53,13 @@ pub fn run(args: Args) -> ExitCode {
                     images.drawn, images.drawn_cached
                 );
             }
+            if report.pruned.files > 0 {
+                println!(
+                    "cache: {} file(s), {}, unused for 30 days, deleted from .wxpress/cache",
+                    report.pruned.files,
+                    wxpress::images::size(report.pruned.bytes)
+                );
+            }
             if images.fetched > 0 {
                 println!(
                     "remote images: {} fetched into .wxpress/cache/remote",

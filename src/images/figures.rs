@@ -143,7 +143,12 @@ fn cached(png_path: &Path, meta_path: &Path) -> Option<Figure> {
     let mut hit: Figure = serde_json::from_slice(&std::fs::read(meta_path).ok()?).ok()?;
     let len = std::fs::metadata(png_path).ok()?.len();
     hit.path = png_path.to_path_buf();
-    (len == hit.bytes).then_some(hit)
+    if len != hit.bytes {
+        return None;
+    }
+    super::touch(png_path);
+    super::touch(meta_path);
+    Some(hit)
 }
 
 /// Draws `source` as a PNG. Pure: no file system (fonts aside, for diagrams).
