@@ -30,6 +30,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub mod charts;
+pub mod daily;
 
 /// The snapshots' folder, under [`ledger::DIR`].
 pub const DIR: &str = "stats";
@@ -53,6 +54,8 @@ pub enum StatsError {
         line: usize,
         message: String,
     },
+    #[error("{path}: not a record of the last fetch ({message}); remove the file: the next fetch writes it again")]
+    LastFetch { path: String, message: String },
 }
 
 /// One article's totals from its publishing day up to `stat_date`, as WeChat

@@ -120,20 +120,54 @@ fn github_workflow_runs_due_on_a_schedule_with_concurrency_secret_and_ledger_com
         .contains("git add .wxpress/stats"));
 }
 
+/// Runs the `wxpress stats --fetch` command of an example in a test site
+/// against the sandbox: it records the day for the daemon and writes no
+/// snapshot (nothing published yet).
+fn fetches_stats(command: &str) {
+    let args: Vec<&str> = command
+        .split_whitespace()
+        .skip_while(|w| !w.ends_with("wxpress"))
+        .skip(1)
+        .take_while(|w| !w.starts_with(">>") && !w.starts_with('&'))
+        .collect();
+    assert_eq!(args, ["stats", "--fetch"], "{command:?}");
+    let sb = sandbox();
+    let site = site();
+    let run = run_cmd(wxpress(&site, &sb, &args));
+    run.ok();
+    assert!(
+        run.stderr.contains("fetched 0 article(s)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "", "--fetch prints no report");
+    assert!(site.root().join(".wxpress/stats/fetched.json").exists());
+}
+
 #[test]
-fn crontab_line_runs_due_every_five_minutes_without_the_secret() {
+fn crontab_lines_run_due_every_five_minutes_and_stats_daily_without_the_secret() {
     let text = example("cron/crontab");
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .collect();
-    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines.len(), 2, "{lines:?}");
     let fields: Vec<&str> = lines[0].split_whitespace().collect();
     assert_eq!(&fields[..5], ["*/5", "*", "*", "*", "*"]);
     let command = fields[5..].join(" ");
     assert!(command.contains("wxpress publish --due"), "{command}");
     assert!(!command.contains("WXPRESS_APP_SECRET="), "{command}");
     runs(&command);
+
+    // Once a day, after 08:00 China time (when WeChat has yesterday's numbers).
+    let fields: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(&fields[2..5], ["*", "*", "*"]);
+    let hour: u32 = fields[1].parse().unwrap();
+    assert!((8..12).contains(&hour), "{}", lines[1]);
+    let command = fields[5..].join(" ");
+    assert!(!command.contains("WXPRESS_APP_SECRET="), "{command}");
+    assert!(!command.contains("git "), "commits nothing: {command}");
+    fetches_stats(&command);
 }
 
 /// `Key=Value` lines of a systemd unit, by key.
@@ -163,6 +197,32 @@ fn systemd_timer_starts_the_due_service_and_the_daemon_unit_stops_gently() {
     assert_eq!(daemon["KillSignal"], "SIGTERM");
     // Longer than the default 5 minutes publishing may wait for WeChat.
     assert!(daemon["TimeoutStopSec"].parse::<u64>().unwrap() > 300);
+}
+
+#[test]
+fn systemd_stats_timer_fetches_once_a_day_after_eight_china_time() {
+    let service = unit(&example("systemd/wxpress-stats.service"));
+    assert_eq!(service["Type"], "oneshot");
+    assert!(service["ExecStart"].ends_with("wxpress stats --fetch"));
+    assert_eq!(service["EnvironmentFile"], "/etc/wxpress/secret.env");
+    fetches_stats(&service["ExecStart"]);
+
+    let timer = unit(&example("systemd/wxpress-stats.timer"));
+    assert_eq!(timer["OnCalendar"], "*-*-* 09:17:00 Asia/Shanghai");
+    assert_eq!(timer["Persistent"], "true");
+    assert_eq!(timer["Unit"], "wxpress-stats.service");
+    assert_eq!(timer["WantedBy"], "timers.target");
+    // systemd itself accepts the calendar spec, when it is installed here.
+    if let Ok(out) = std::process::Command::new("systemd-analyze")
+        .args(["calendar", &timer["OnCalendar"]])
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 /// The ledger commit step, run for real: a remote that someone pushed to while

@@ -22,11 +22,13 @@ fn days_later(sb: &wxpress::sandbox::Running, days: i64) -> String {
     later.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// The snapshot files (`fetched.json`, the last day fetched, is not one).
 fn stats_files(site: &Site) -> Vec<(String, String)> {
     let dir = site.root().join(".wxpress/stats");
     let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
         .map(|d| {
             d.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
                 .map(|e| {
                     (
                         e.file_name().to_string_lossy().to_string(),

@@ -15,6 +15,10 @@ use wxpress::publish::Settings;
 /// Longest sleep between two looks at the posts, unless `WXPRESS_DAEMON_RESCAN_MS`.
 const RESCAN: Duration = Duration::from_secs(60);
 
+/// Wait after a failed statistics fetch, unless `WXPRESS_STATS_RETRY_MS`: the data
+/// API is read once a day, so an hour is soon enough and never hammers it.
+const STATS_RETRY: Duration = Duration::from_secs(3600);
+
 /// One JSON object per line on stdout: `{"ts": …, "event": …, …}`; problems in
 /// posts go to stderr as diagnostics.
 fn log(event: DaemonEvent) {
@@ -33,7 +37,7 @@ fn log(event: DaemonEvent) {
     let _ = out.flush();
 }
 
-pub fn run(root: &Path, settings: Settings, lock_wait: Duration) -> ExitCode {
+pub fn run(root: &Path, settings: Settings, lock_wait: Duration, stats: bool) -> ExitCode {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
         // The first signal asks for a clean stop; a second one, while the first is
@@ -50,6 +54,11 @@ pub fn run(root: &Path, settings: Settings, lock_wait: Duration) -> ExitCode {
         settings,
         lock_wait,
         rescan: super::env_millis("WXPRESS_DAEMON_RESCAN_MS").unwrap_or(RESCAN),
+        stats: stats.then(|| {
+            daemon::DailyStats::new(
+                super::env_millis("WXPRESS_STATS_RETRY_MS").unwrap_or(STATS_RETRY),
+            )
+        }),
     };
     daemon::run(root, &options, &super::client_options, Rc::new(log), &stop);
     ExitCode::SUCCESS

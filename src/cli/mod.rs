@@ -50,6 +50,8 @@ Environment:
                              published articles after a lost answer [default: 60000]
   WXPRESS_DAEMON_RESCAN_MS   publish --daemon's longest sleep between two looks at
                              the posts [default: 60000]
+  WXPRESS_STATS_RETRY_MS     publish --daemon's wait after a failed daily statistics
+                             fetch [default: 3600000]
   WXPRESS_TEST_CRASH_AFTER   tests only, debug builds only: abort after a publish step
   NO_COLOR                   no colour in diagnostics";
 

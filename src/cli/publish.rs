@@ -20,7 +20,9 @@ use wxpress::wechat::Audience;
 /// Scheduled publishing: `--due` publishes every push whose `schedule` has come
 /// (within `[schedule] grace`) and is not in the ledger yet; run it from cron, a
 /// CI schedule or a systemd timer as often as you like. `--daemon` does the same
-/// by itself, waking up when the next push is due. See `wxpress schedule`.
+/// by itself, waking up when the next push is due, and once a day (after
+/// `[stats] fetch_at`, China time, default 09:00) it fetches the statistics into
+/// .wxpress/stats/ like `wxpress stats --fetch`. See `wxpress schedule`.
 #[derive(clap::Args)]
 pub struct Args {
     /// Post files, or folders of posts, to publish (not with --due or --daemon)
@@ -35,6 +37,10 @@ pub struct Args {
     /// stops it after the current step
     #[arg(long, conflicts_with_all = ["due", "dry_run", "now"])]
     daemon: bool,
+    /// With --daemon: do not fetch the statistics once a day (the data API is for
+    /// verified accounts only)
+    #[arg(long, requires = "daemon")]
+    no_stats: bool,
     /// With --due: pretend it is this moment (e.g. 2026-12-01T12:05:00 in the
     /// site's timezone, or with an offset)
     #[arg(long, value_name = "T", requires = "due")]
@@ -146,7 +152,7 @@ pub fn run(args: Args) -> ExitCode {
     let settings = super::publish_settings(mode, audience);
     let wait = Duration::from_secs(args.wait);
     if args.daemon {
-        return super::daemon::run(&root, settings, wait);
+        return super::daemon::run(&root, settings, wait, !args.no_stats);
     }
     let session = Session::new(&root, &site, settings, wait);
     // Due work this run leaves undone (over quota, unreadable posts): each one is

@@ -101,6 +101,13 @@ pub fn run(args: Args) -> ExitCode {
                     f.added,
                     stats::dir(&args.root).display()
                 );
+                // What the daemon looks at, so that it does not fetch this day again.
+                let through = stats::daily::complete_through(now, config.stats.fetch_time);
+                if let Err(e) =
+                    stats::daily::remember_fetched(&root, through, jiff::Timestamp::now())
+                {
+                    return super::fail(e.to_string());
+                }
             }
             Err(e) => return super::fail(e.to_string()),
         }

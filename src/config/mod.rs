@@ -29,6 +29,8 @@ pub struct Config {
     pub content: ContentConfig,
     #[serde(default)]
     pub images: ImagesConfig,
+    #[serde(default)]
+    pub stats: StatsConfig,
     /// Resolved from `site.timezone` by [`Config::parse`].
     #[serde(skip, default = "utc")]
     pub tz: jiff::tz::TimeZone,
@@ -276,6 +278,36 @@ impl Default for ScheduleConfig {
     }
 }
 
+/// `[stats]`: when `publish --daemon` fetches the data API's numbers. Validated
+/// (and `fetch_time` filled in) by [`Config::parse`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatsConfig {
+    /// The time of day, "HH:MM" **China time** (the account's days, whatever
+    /// `[site] timezone` is), after which yesterday's numbers are fetched.
+    pub fetch_at: Option<Spanned<String>>,
+    #[serde(skip, default = "default_fetch_time")]
+    pub fetch_time: jiff::civil::Time,
+}
+
+/// WeChat asks callers of the data API to query the day before "after 8 a.m.
+/// every day" (数据统计接口介绍, "请于每天上午8点后查询…前一天的数据"); an hour
+/// later leaves room for the late days developers report in the open community.
+pub const DEFAULT_FETCH_AT: &str = "09:00";
+
+fn default_fetch_time() -> jiff::civil::Time {
+    jiff::civil::time(9, 0, 0, 0)
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig {
+            fetch_at: None,
+            fetch_time: default_fetch_time(),
+        }
+    }
+}
+
 /// `[images]`: how pictures are made fit for WeChat's upload (see `images`).
 /// Validated by [`Config::parse`].
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -405,6 +437,18 @@ mod tests {
         assert_eq!(
             e,
             ["config.toml:3:1: error[config]: unknown key `them`\n  help: did you mean `theme`?"]
+        );
+    }
+
+    #[test]
+    fn stats_fetch_at_defaults_to_nine_and_is_checked_at_the_value() {
+        let c = Config::parse("[site]\nname = \"x\"\n").unwrap();
+        assert_eq!(c.stats.fetch_time, jiff::civil::time(9, 0, 0, 0));
+        let c = Config::parse("[site]\nname = \"x\"\n[stats]\nfetch_at = \"10:30\"\n").unwrap();
+        assert_eq!(c.stats.fetch_time, jiff::civil::time(10, 30, 0, 0));
+        assert_eq!(
+            errors("[site]\nname = \"x\"\n[stats]\nfetch_at = \"9am\"\n"),
+            ["config.toml:4:12: error[config]: [stats] fetch_at = \"9am\" is not a time of day\n  help: write a 24-hour \"HH:MM\" time, China time, after 08:00 (when WeChat has yesterday's numbers), e.g. fetch_at = \"09:00\""]
         );
     }
 

@@ -200,6 +200,25 @@ impl Config {
                 ),
             }
         }
+        if let Some(at_text) = &config.stats.fetch_at {
+            match parse_slot(at_text.get_ref()) {
+                Some(t) => config.stats.fetch_time = t,
+                None => errors.push(
+                    Diagnostic::error(
+                        FILE,
+                        at(at_text.span()),
+                        "config",
+                        format!(
+                            "[stats] fetch_at = \"{}\" is not a time of day",
+                            at_text.get_ref()
+                        ),
+                    )
+                    .with_suggestion(
+                        "write a 24-hour \"HH:MM\" time, China time, after 08:00 (when WeChat has yesterday's numbers), e.g. fetch_at = \"09:00\"",
+                    ),
+                ),
+            }
+        }
         for (from, to) in &config.content.aliases {
             let known = super::FRONT_MATTER_KEYS;
             let problem = if !known.contains(&to.get_ref().as_str()) {
