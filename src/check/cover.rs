@@ -19,7 +19,18 @@ pub fn check(cx: &mut Cx, root: &Path) {
     } else {
         Pos::START
     };
-    let Some(cover) = &post.meta.cover else {
+    // `[wechat] cover_from_first_image` chose a picture of the body.
+    let first_image = post
+        .meta
+        .cover_source
+        .as_deref()
+        .filter(|_| post.meta.cover_from_image)
+        .map(|p| crate::content::relative_path(root, p));
+    let Some(cover) = post.meta.cover.as_ref().or(first_image.as_ref()) else {
+        // An image post's cover is its first picture, which `publish` requires.
+        if post.meta.article_type == crate::content::front_matter::ArticleType::Newspic {
+            return;
+        }
         if let Some(f) = cx.at_pos(Rule::CoverMissing, pos, "no cover image".into()) {
             f.help("add cover = \"cover.jpg\" to the front matter, or a default `cover` for the column in config.toml");
         }
