@@ -154,9 +154,15 @@ fn post_page_has_phone_frame_card_and_diagnostics() {
         page.contains(r#"background-image: url('&#x2F;post&#x2F;with-image&#x2F;cover.png'); background-size: "#),
         "{page}"
     );
-    assert!(page.contains(r#"class="card-cover" role="img" aria-label="cover, 2.35:1 crop" data-crop="0"#));
-    assert!(page.contains(r#"class="card-thumb" role="img" aria-label="cover, 1:1 crop" data-crop="0"#));
-    assert!(!page.contains(r#"data-crop="""#), "every crop is known: {page}");
+    assert!(page
+        .contains(r#"class="card-cover" role="img" aria-label="cover, 2.35:1 crop" data-crop="0"#));
+    assert!(
+        page.contains(r#"class="card-thumb" role="img" aria-label="cover, 1:1 crop" data-crop="0"#)
+    );
+    assert!(
+        !page.contains(r#"data-crop="""#),
+        "every crop is known: {page}"
+    );
     assert!(page.contains("有一张图"), "summary in the card");
 
     // The column's default cover is used when a post sets none.

@@ -243,8 +243,13 @@ fn image_post_problem(post: &Post, article: &Article) -> Option<Diagnostic> {
         return None;
     };
     Some(
-        Diagnostic::error(&post.source, post.value_pos("article_type"), "publish", message)
-            .with_suggestion(help),
+        Diagnostic::error(
+            &post.source,
+            post.value_pos("article_type"),
+            "publish",
+            message,
+        )
+        .with_suggestion(help),
     )
 }
 

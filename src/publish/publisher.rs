@@ -5,10 +5,10 @@ use super::prepare::{self, rewrite_images};
 use super::reconcile::{self, Found};
 use super::{effective_mode, Outcome, Progress, PublishError, Push, Settings};
 use crate::config::PublishMode;
+use crate::content::front_matter::ArticleType;
 use crate::ledger::{
     self, Entry, Ledger, PostRecord, PushRecord, PushState, StateName, UploadKind,
 };
-use crate::content::front_matter::ArticleType;
 use crate::wechat::{Client, DraftArticle, ImageInfo, ImageItem, INVALID_MEDIA_ID};
 use std::time::{Duration, Instant};
 

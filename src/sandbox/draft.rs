@@ -7,8 +7,7 @@ use super::Shared;
 use crate::wechat::crop::{Crop, RATIO_1_1, RATIO_235_1};
 use crate::wechat::limits::{
     ARTICLES_MAX, ARTICLE_TYPE_NEWS, ARTICLE_TYPE_NEWSPIC, AUTHOR_MAX_CHARS, CONTENT_MAX_BYTES,
-    CONTENT_MAX_CHARS, DIGEST_MAX_CHARS, NEWSPIC_IMAGES_MAX, SOURCE_URL_MAX_BYTES,
-    TITLE_MAX_CHARS,
+    CONTENT_MAX_CHARS, DIGEST_MAX_CHARS, NEWSPIC_IMAGES_MAX, SOURCE_URL_MAX_BYTES, TITLE_MAX_CHARS,
 };
 use crate::wechat::types::{
     ApiStatus, DraftAddRequest, DraftAddResponse, DraftArticle, DraftItem, DraftPage,
@@ -51,7 +50,12 @@ fn validate_articles(s: &State, articles: &[DraftArticle]) -> Result<(), Json<Va
         match a.article_type.as_str() {
             "" | ARTICLE_TYPE_NEWS => validate_news(s, a)?,
             ARTICLE_TYPE_NEWSPIC => validate_newspic(s, a)?,
-            _ => return Err(status(40097, "invalid args: article_type is news or newspic")),
+            _ => {
+                return Err(status(
+                    40097,
+                    "invalid args: article_type is news or newspic",
+                ))
+            }
         }
     }
     Ok(())
@@ -101,7 +105,11 @@ fn validate_newspic(s: &State, a: &DraftArticle) -> Result<(), Json<Value>> {
         return Err(status(45008, "article size out of limit: image_list"));
     }
     for image in images {
-        if !s.materials.iter().any(|m| m.media_id == image.image_media_id) {
+        if !s
+            .materials
+            .iter()
+            .any(|m| m.media_id == image.image_media_id)
+        {
             return Err(status(40007, "invalid media_id: image_media_id"));
         }
     }
@@ -111,7 +119,10 @@ fn validate_newspic(s: &State, a: &DraftArticle) -> Result<(), Json<Value>> {
         .windows(2)
         .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'));
     if tag {
-        return Err(status(45166, "invalid content: an image post's content is text"));
+        return Err(status(
+            45166,
+            "invalid content: an image post's content is text",
+        ));
     }
     Ok(())
 }

@@ -300,7 +300,10 @@ impl Pages {
         c.insert("wide_css", &css(crops.map(|c| c.0)));
         c.insert("square_css", &css(crops.map(|c| c.1)));
         c.insert("wide_param", &param(crops.map(|c| c.0)).unwrap_or_default());
-        c.insert("square_param", &param(crops.map(|c| c.1)).unwrap_or_default());
+        c.insert(
+            "square_param",
+            &param(crops.map(|c| c.1)).unwrap_or_default(),
+        );
         c.insert("title", entry.title());
         c.insert("summary", &post.and_then(|p| p.meta.summary.as_deref()));
         c.insert(

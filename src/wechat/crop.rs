@@ -209,7 +209,10 @@ mod tests {
         // 2.35:1 at full width: 4000 × 1702.13 px, centred vertically.
         assert!(approx(wide.x1, 0.0) && approx(wide.x2, 1.0), "{wide:?}");
         let h = 4000.0 / 2.35 / 3000.0;
-        assert!(approx(wide.y2 - wide.y1, (h * 1e6f64).round() / 1e6), "{wide:?}");
+        assert!(
+            approx(wide.y2 - wide.y1, (h * 1e6f64).round() / 1e6),
+            "{wide:?}"
+        );
         assert!(approx(wide.y1, ((1.0 - h) / 2.0 * 1e6f64).round() / 1e6));
         assert!(wide.has_ratio(4000, 3000, RATIO_235_1));
         assert!(square.has_ratio(4000, 3000, RATIO_1_1));
@@ -255,7 +258,10 @@ mod tests {
         for (w, h) in [(1, 1), (3, 1), (1, 3), (7, 3), (2, 1)] {
             let (wide, square) = crops(w, h, Focus { x: 0.9, y: 0.1 });
             for (c, r) in [(wide, RATIO_235_1), (square, RATIO_1_1)] {
-                assert!(c.x1 >= 0.0 && c.y1 >= 0.0 && c.x2 <= 1.0 && c.y2 <= 1.0, "{c:?}");
+                assert!(
+                    c.x1 >= 0.0 && c.y1 >= 0.0 && c.x2 <= 1.0 && c.y2 <= 1.0,
+                    "{c:?}"
+                );
                 assert!(c.has_ratio(w, h, r), "{w}×{h} {c:?}");
                 assert_eq!(Crop::parse(&c.param()), Ok(c));
             }

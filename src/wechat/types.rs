@@ -760,13 +760,49 @@ mod tests {
                 "thumb_media_id": "thumb-1",
                 "need_open_comment": 1,
                 "only_fans_can_comment": 0,
+                "pic_crop_235_1": "0_0.1_1_0.5",
+                "pic_crop_1_1": "0.2_0_0.8_1",
             }]})
         );
-        // An empty author is left out; the answer-only url is never sent empty.
+        // An empty author is left out; the answer-only url is never sent empty;
+        // an article without crops or a type sends neither (WeChat's defaults).
         let mut bare = article();
         bare.author.clear();
+        bare.pic_crop_235_1.clear();
+        bare.pic_crop_1_1.clear();
         let wire = serde_json::to_value(&bare).unwrap();
-        assert!(wire.get("author").is_none() && wire.get("url").is_none());
+        for absent in [
+            "author",
+            "url",
+            "pic_crop_235_1",
+            "pic_crop_1_1",
+            "article_type",
+            "image_info",
+        ] {
+            assert!(wire.get(absent).is_none(), "{absent}: {wire}");
+        }
+    }
+
+    /// An image post's fields: `article_type` and `image_info.image_list[].image_media_id`.
+    #[test]
+    fn newspic_fields_are_wechats() {
+        let post = DraftArticle {
+            article_type: "newspic".into(),
+            title: "图".into(),
+            content: "文字".into(),
+            image_info: Some(ImageInfo {
+                image_list: vec![ImageItem {
+                    image_media_id: "m-1".into(),
+                }],
+            }),
+            ..DraftArticle::default()
+        };
+        let wire = round_trip(&post);
+        assert_eq!(wire["article_type"], "newspic");
+        assert_eq!(
+            wire["image_info"],
+            json!({"image_list": [{"image_media_id": "m-1"}]})
+        );
     }
 
     #[test]
