@@ -110,7 +110,7 @@ pub fn check(cx: &mut Cx, root: &Path) {
                 pos,
                 format!("cover `{cover}` is {}×{} ({ratio:.2}:1), far from the {HEADLINE_RATIO}:1 headline shape", size.width, size.height),
             ) {
-                f.help("crop it to 2.35:1 (e.g. 900×383) so WeChat does not cut it unpredictably");
+                f.help("crop it to 2.35:1 (e.g. 900×383), or set cover_focus = \"top\" or [x, y] to choose the part the chat list shows (the preview draws both crops)");
             }
         }
     }
