@@ -100,6 +100,8 @@ impl Site {
         let cover = self.process_cover(&mut post);
         let mut rendered = self.render(post);
         rendered.diagnostics.extend(cover);
+        let first = self.cover_from_first_image(&mut rendered);
+        rendered.diagnostics.extend(first);
         let notes = self.loader_notes(&rendered.post);
         rendered.diagnostics.extend(notes);
         rendered.diagnostics.extend(crate::check::check_post(
@@ -137,6 +139,7 @@ impl Site {
         let cover = post.meta.cover.clone().unwrap_or_default();
         post.meta.cover_source = Some(path);
         post.meta.cover_path = Some(processed.path);
+        post.meta.cover_size = Some((processed.width, processed.height));
         let note = processed.note?;
         let pos = if post.keys.contains_key("cover") {
             post.value_pos("cover")
@@ -150,6 +153,47 @@ impl Site {
             diagnostic::Severity::Info,
             format!("cover `{cover}`: {note}"),
         ))
+    }
+
+    /// `[wechat] cover_from_first_image`: a post with no cover (none written, no
+    /// column default) takes its first picture, local or fetched, as the cover,
+    /// already processed by the pipeline; formulas and diagrams are not pictures.
+    /// An image post's cover is always its first picture, so it is left alone.
+    /// Says which image became the cover in an info note.
+    fn cover_from_first_image(&self, rendered: &mut Rendered) -> Option<Diagnostic> {
+        let meta = &rendered.post.meta;
+        if !self.config.wechat.cover_from_first_image
+            || meta.cover.is_some()
+            || meta.article_type == content::front_matter::ArticleType::Newspic
+        {
+            return None;
+        }
+        let figures = self.root.join(crate::images::FIGURE_CACHE_DIR);
+        let image = rendered
+            .article
+            .as_ref()?
+            .images
+            .iter()
+            .find(|a| !a.source.starts_with(&figures))?;
+        let size = image::image_dimensions(&image.path).ok()?;
+        let post = &mut rendered.post;
+        post.meta.cover_path = Some(image.path.clone());
+        post.meta.cover_source = Some(image.source.clone());
+        post.meta.cover_size = Some(size);
+        post.meta.cover_from_image = true;
+        Some(
+            Diagnostic::new(
+                &post.source,
+                diagnostic::Pos::START,
+                "cover-from-image",
+                diagnostic::Severity::Info,
+                format!(
+                    "no cover: the first image, {}, is the cover ([wechat] cover_from_first_image)",
+                    content::relative_path(&self.root, &image.source)
+                ),
+            )
+            .with_suggestion("set `cover` in the front matter to choose another picture"),
+        )
     }
 
     /// Renders one post without checking it: half of [`Site::compile`], for the

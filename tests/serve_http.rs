@@ -149,8 +149,19 @@ fn post_page_has_phone_frame_card_and_diagnostics() {
         "{page}"
     );
     assert!(page.contains("Copy for WeChat"));
+    // Both shapes of the chat list, drawn from the crops publish sends.
     assert!(
-        page.contains(r#"<img class="card-cover" src="&#x2F;post&#x2F;with-image&#x2F;cover.png""#)
+        page.contains(r#"background-image: url('&#x2F;post&#x2F;with-image&#x2F;cover.png'); background-size: "#),
+        "{page}"
+    );
+    assert!(page
+        .contains(r#"class="card-cover" role="img" aria-label="cover, 2.35:1 crop" data-crop="0"#));
+    assert!(
+        page.contains(r#"class="card-thumb" role="img" aria-label="cover, 1:1 crop" data-crop="0"#)
+    );
+    assert!(
+        !page.contains(r#"data-crop="""#),
+        "every crop is known: {page}"
     );
     assert!(page.contains("有一张图"), "summary in the card");
 

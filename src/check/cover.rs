@@ -19,7 +19,18 @@ pub fn check(cx: &mut Cx, root: &Path) {
     } else {
         Pos::START
     };
-    let Some(cover) = &post.meta.cover else {
+    // `[wechat] cover_from_first_image` chose a picture of the body.
+    let first_image = post
+        .meta
+        .cover_source
+        .as_deref()
+        .filter(|_| post.meta.cover_from_image)
+        .map(|p| crate::content::relative_path(root, p));
+    let Some(cover) = post.meta.cover.as_ref().or(first_image.as_ref()) else {
+        // An image post's cover is its first picture, which `publish` requires.
+        if post.meta.article_type == crate::content::front_matter::ArticleType::Newspic {
+            return;
+        }
         if let Some(f) = cx.at_pos(Rule::CoverMissing, pos, "no cover image".into()) {
             f.help("add cover = \"cover.jpg\" to the front matter, or a default `cover` for the column in config.toml");
         }
@@ -99,7 +110,7 @@ pub fn check(cx: &mut Cx, root: &Path) {
                 pos,
                 format!("cover `{cover}` is {}×{} ({ratio:.2}:1), far from the {HEADLINE_RATIO}:1 headline shape", size.width, size.height),
             ) {
-                f.help("crop it to 2.35:1 (e.g. 900×383) so WeChat does not cut it unpredictably");
+                f.help("crop it to 2.35:1 (e.g. 900×383), or set cover_focus = \"top\" or [x, y] to choose the part the chat list shows (the preview draws both crops)");
             }
         }
     }

@@ -100,6 +100,8 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "position",
     "check",
     "ad",
+    "cover_focus",
+    "article_type",
 ];
 
 /// Front-matter keys other tools write that mean one of ours (`key = "ours"`),
@@ -243,6 +245,9 @@ pub struct WechatConfig {
     pub mode: PublishMode,
     pub account: AccountKind,
     pub api_base: Option<String>,
+    /// A post without a cover uses its first image (local, or a fetched remote
+    /// one) as the cover.
+    pub cover_from_first_image: bool,
 }
 
 /// `[schedule]`: when pushes should go out. Validated (and the parsed values

@@ -88,6 +88,10 @@ pub struct RawFrontMatter {
     pub check: Option<CheckOverride>,
     /// An advertisement: the strict advertising-law word list applies.
     pub ad: Option<bool>,
+    /// Where the cover's 2.35:1 and 1:1 crops are centred.
+    pub cover_focus: Option<CoverFocus>,
+    /// `news` (an article, the default) or `newspic` (an image post, 小绿书).
+    pub article_type: Option<ArticleType>,
     /// The front matter did not parse (a syntax error): nothing in it was read.
     #[serde(skip)]
     pub unreadable: bool,
@@ -139,6 +143,86 @@ impl<'de> Deserialize<'de> for Comments {
             }
         }
         d.deserialize_any(CommentsVisitor)
+    }
+}
+
+/// `cover_focus = "center" | "top" | [x, y]`: the point of the cover the chat
+/// list's 2.35:1 and 1:1 crops keep in view, x and y in 0..1 of its width and
+/// height from the top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum CoverFocus {
+    #[default]
+    Center,
+    Top,
+    Point(f64, f64),
+}
+
+impl CoverFocus {
+    pub fn focus(self) -> crate::wechat::crop::Focus {
+        use crate::wechat::crop::Focus;
+        match self {
+            CoverFocus::Center => Focus::CENTER,
+            CoverFocus::Top => Focus::TOP,
+            CoverFocus::Point(x, y) => Focus { x, y },
+        }
+    }
+}
+
+const COVER_FOCUS_EXPECTED: &str = "\"center\", \"top\" or a point [x, y] with x and y from 0 to 1";
+
+impl<'de> Deserialize<'de> for CoverFocus {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FocusVisitor;
+        impl<'de> Visitor<'de> for FocusVisitor {
+            type Value = CoverFocus;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(COVER_FOCUS_EXPECTED)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CoverFocus, E> {
+                match v {
+                    "center" | "centre" => Ok(CoverFocus::Center),
+                    "top" => Ok(CoverFocus::Top),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<CoverFocus, A::Error> {
+                let mut xy = Vec::new();
+                while let Some(v) = seq.next_element::<f64>()? {
+                    xy.push(v);
+                }
+                match xy.as_slice() {
+                    [x, y] if (0.0..=1.0).contains(x) && (0.0..=1.0).contains(y) => {
+                        Ok(CoverFocus::Point(*x, *y))
+                    }
+                    [x, y] => Err(de::Error::custom(format!(
+                        "cover_focus [{x}, {y}] is outside the cover: x and y go from 0 (left, top) to 1 (right, bottom)"
+                    ))),
+                    _ => Err(de::Error::invalid_length(xy.len(), &self)),
+                }
+            }
+        }
+        d.deserialize_any(FocusVisitor)
+    }
+}
+
+/// `article_type`: what kind of draft-API article a post becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleType {
+    /// An article (图文消息): HTML body, a cover.
+    #[default]
+    News,
+    /// An image post (图片消息, 小绿书): up to 20 pictures and plain text.
+    Newspic,
+}
+
+impl ArticleType {
+    /// The draft API's `article_type`.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            ArticleType::News => crate::wechat::limits::ARTICLE_TYPE_NEWS,
+            ArticleType::Newspic => crate::wechat::limits::ARTICLE_TYPE_NEWSPIC,
+        }
     }
 }
 
@@ -361,6 +445,8 @@ pub fn parse(
             "position" => read(value.get().map(|v| raw.position = Some(v))),
             "check" => read(value.get().map(|v| raw.check = Some(v))),
             "ad" => read(value.get().map(|v| raw.ad = Some(v))),
+            "cover_focus" => read(value.get().map(|v| raw.cover_focus = Some(v))),
+            "article_type" => read(value.get().map(|v| raw.article_type = Some(v))),
             // Every name in KEYS has an arm above (the test
             // `every_key_has_a_reader` proves it); never panic on a writer's file.
             _ => {}
@@ -383,6 +469,10 @@ fn add_field_help(d: Diagnostic) -> Diagnostic {
         "write a quoted date like \"2026-12-01T12:00:00+08:00\""
     } else if d.message.contains("expected \"off\", \"all\" or \"fans\"") {
         "write comments = \"off\", \"all\" (anyone may comment) or \"fans\" (followers only)"
+    } else if d.message.contains("\"center\", \"top\"") || d.message.contains("cover_focus") {
+        "write cover_focus = \"center\", \"top\", or [x, y] such as [0.5, 0.3] (0 is the left or top edge, 1 the right or bottom)"
+    } else if d.message.contains("variant `news`") {
+        "write article_type = \"news\" (an article) or \"newspic\" (an image post, 小绿书)"
     } else if d.message.contains("expected a string") {
         "put the value in quotes"
     } else if d.message.contains("end of stream") || d.message.contains("unterminated") {
@@ -414,6 +504,8 @@ mod tests {
             ("position", "1"),
             ("check", "{ off = [\"typo\"] }"),
             ("ad", "true"),
+            ("cover_focus", "[0.5, 0.25]"),
+            ("article_type", "\"newspic\""),
         ];
         assert_eq!(
             values.iter().map(|(k, _)| *k).collect::<Vec<_>>(),

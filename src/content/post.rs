@@ -50,6 +50,24 @@ pub struct PostMeta {
     pub check_off: Vec<String>,
     /// `ad = true`: an advertisement, checked against the strict advertising list.
     pub ad: bool,
+    /// Where the cover's crops are centred (`cover_focus`).
+    pub cover_focus: super::front_matter::CoverFocus,
+    /// The pixel size of the cover that is uploaded (`cover_path`), once
+    /// `Site::compile` has processed it: the crops are computed from it.
+    pub cover_size: Option<(u32, u32)>,
+    /// The cover is the post's first image (`[wechat] cover_from_first_image`).
+    pub cover_from_image: bool,
+    /// `news` or `newspic` (`article_type`).
+    pub article_type: super::front_matter::ArticleType,
+}
+
+impl PostMeta {
+    /// The cover's 2.35:1 and 1:1 crops (`pic_crop_235_1`, `pic_crop_1_1`) for
+    /// its focus point, once its size is known.
+    pub fn cover_crops(&self) -> Option<(crate::wechat::crop::Crop, crate::wechat::crop::Crop)> {
+        let (w, h) = self.cover_size?;
+        Some(crate::wechat::crop::crops(w, h, self.cover_focus.focus()))
+    }
 }
 
 impl Post {
@@ -362,6 +380,8 @@ fn validate(
     }
     meta.wip = raw.wip.or(raw.draft).unwrap_or(false);
     meta.comments = raw.comments.unwrap_or_default();
+    meta.cover_focus = raw.cover_focus.unwrap_or_default();
+    meta.article_type = raw.article_type.unwrap_or_default();
     meta.check_off = raw.check.map(|c| c.off).unwrap_or_default();
 
     if let Some(url) = raw.source_url {

@@ -2,6 +2,7 @@
 //! schedule slot, order by position. Pure: no network, no ledger writes.
 
 use crate::config::PublishMode;
+use crate::content::front_matter::ArticleType;
 use crate::content::{self, relative_path, Post};
 use crate::diagnostic::{self, Diagnostic, Pos};
 use crate::render::Article;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::wechat::limits::{
     ARTICLES_MAX, AUTHOR_MAX_CHARS, DIGEST_MAX_CHARS, IMAGE_EXTENSIONS, IMAGE_MAX_BYTES,
-    MATERIAL_MAX_BYTES, SOURCE_URL_MAX_BYTES, TITLE_MAX_CHARS,
+    MATERIAL_MAX_BYTES, NEWSPIC_IMAGES_MAX, SOURCE_URL_MAX_BYTES, TITLE_MAX_CHARS,
 };
 
 /// A post ready to publish: its article, the files it uploads and its hash.
@@ -170,7 +171,18 @@ pub fn prepare_against(
             continue;
         };
         let post = rendered.post;
-        let Some(cover) = post.meta.cover_path.clone() else {
+        if post.meta.article_type == ArticleType::Newspic {
+            if let Some(problem) = image_post_problem(&post, &article) {
+                diags.push(problem);
+                continue;
+            }
+        }
+        // An image post's cover is its first picture.
+        let cover = match post.meta.article_type {
+            ArticleType::Newspic => article.images.first().map(|i| i.path.clone()),
+            ArticleType::News => post.meta.cover_path.clone(),
+        };
+        let Some(cover) = cover else {
             diags.push(
                 Diagnostic::error(&post.source, Pos::START, "publish", "a WeChat article needs a cover image")
                     .with_suggestion("add cover = \"cover.jpg\" to the front matter, or a default `cover` for the post's column in config.toml"),
@@ -210,6 +222,35 @@ pub fn prepare_against(
     } else {
         Ok((pushes, diags))
     }
+}
+
+/// What the draft API refuses of an image post (`article_type = "newspic"`):
+/// no pictures (its `image_info.image_list` would be empty) or more than
+/// [`NEWSPIC_IMAGES_MAX`].
+fn image_post_problem(post: &Post, article: &Article) -> Option<Diagnostic> {
+    let n = article.images.len();
+    let (message, help) = if n == 0 {
+        (
+            "an image post (article_type = \"newspic\") has no pictures".to_string(),
+            format!("add 1 to {NEWSPIC_IMAGES_MAX} local images to the body (remote ones count once fetched), or write article_type = \"news\""),
+        )
+    } else if n > NEWSPIC_IMAGES_MAX {
+        (
+            format!("an image post (article_type = \"newspic\") has {n} pictures; the draft API takes at most {NEWSPIC_IMAGES_MAX}"),
+            format!("remove {} of them, or split the post in two", n - NEWSPIC_IMAGES_MAX),
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::error(
+            &post.source,
+            post.value_pos("article_type"),
+            "publish",
+            message,
+        )
+        .with_suggestion(help),
+    )
 }
 
 /// Article fields the draft API would refuse (45003, 45110, 45004, 45005), even when

@@ -5,10 +5,11 @@ use super::prepare::{self, rewrite_images};
 use super::reconcile::{self, Found};
 use super::{effective_mode, Outcome, Progress, PublishError, Push, Settings};
 use crate::config::PublishMode;
+use crate::content::front_matter::ArticleType;
 use crate::ledger::{
     self, Entry, Ledger, PostRecord, PushRecord, PushState, StateName, UploadKind,
 };
-use crate::wechat::{Client, DraftArticle, INVALID_MEDIA_ID};
+use crate::wechat::{Client, DraftArticle, ImageInfo, ImageItem, INVALID_MEDIA_ID};
 use std::time::{Duration, Instant};
 
 /// Test-only fault hook: `WXPRESS_TEST_CRASH_AFTER=<step>` aborts the process right
@@ -283,14 +284,24 @@ impl<'a> Publisher<'a> {
     fn articles(&mut self, push: &Push) -> Result<Vec<(DraftArticle, Vec<String>)>, PublishError> {
         let mut articles = Vec::new();
         for p in &push.posts {
+            let meta = &p.post.meta;
+            if meta.article_type == ArticleType::Newspic {
+                articles.push((self.image_post(p)?, Vec::new()));
+                continue;
+            }
             let mut urls = Vec::new();
             for image in &p.article.images {
                 let url = self.upload(UploadKind::Image, &image.path, &image.source)?;
                 urls.push((image.name.clone(), url));
             }
-            let cover_source = p.post.meta.cover_source.as_deref().unwrap_or(&p.cover);
+            let cover_source = meta.cover_source.as_deref().unwrap_or(&p.cover);
             let thumb = self.upload(UploadKind::Cover, &p.cover, cover_source)?;
-            let meta = &p.post.meta;
+            // The chat list's crops of the cover, centred on `cover_focus`;
+            // without the cover's size WeChat's own middle crops stay.
+            let (wide, square) = meta
+                .cover_crops()
+                .map(|(w, s)| (w.param(), s.param()))
+                .unwrap_or_default();
             let image_urls = urls.iter().map(|(_, u)| u.clone()).collect();
             articles.push((
                 DraftArticle {
@@ -302,12 +313,40 @@ impl<'a> Publisher<'a> {
                     thumb_media_id: thumb,
                     need_open_comment: meta.comments.open(),
                     only_fans_can_comment: meta.comments.fans_only(),
-                    url: String::new(),
+                    pic_crop_235_1: wide,
+                    pic_crop_1_1: square,
+                    ..DraftArticle::default()
                 },
                 image_urls,
             ));
         }
         Ok(articles)
+    }
+
+    /// An image post (`article_type = "newspic"`): its pictures uploaded as
+    /// permanent material, as `image_info` requires (the first is its cover), and
+    /// the text of its body as `content`. `prepare` has checked the count.
+    fn image_post(&mut self, p: &prepare::Prepared) -> Result<DraftArticle, PublishError> {
+        let mut image_list = Vec::new();
+        for image in &p.article.images {
+            let media_id = self.upload(UploadKind::Cover, &image.path, &image.source)?;
+            image_list.push(ImageItem {
+                image_media_id: media_id,
+            });
+        }
+        let meta = &p.post.meta;
+        Ok(DraftArticle {
+            article_type: ArticleType::Newspic.api_name().to_string(),
+            title: meta.title.clone(),
+            author: meta.author.clone().unwrap_or_default(),
+            digest: meta.summary.clone().unwrap_or_default(),
+            content: crate::render::plain::text(&p.article.html),
+            content_source_url: meta.source_url.clone().unwrap_or_default(),
+            need_open_comment: meta.comments.open(),
+            only_fans_can_comment: meta.comments.fans_only(),
+            image_info: Some(ImageInfo { image_list }),
+            ..DraftArticle::default()
+        })
     }
 
     /// An image's CDN URL (body images) or media_id (covers), uploading it only if

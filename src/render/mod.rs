@@ -7,6 +7,7 @@ pub mod inline;
 pub mod leaf;
 pub mod markdown;
 pub mod nesting;
+pub mod plain;
 pub mod sanitize;
 pub mod theme;
 

@@ -4,9 +4,10 @@
 use super::state::{self, Draft, State};
 use super::wire::{draft_pos, ok, page, status, Reply, Req};
 use super::Shared;
+use crate::wechat::crop::{Crop, RATIO_1_1, RATIO_235_1};
 use crate::wechat::limits::{
-    ARTICLES_MAX, AUTHOR_MAX_CHARS, CONTENT_MAX_BYTES, CONTENT_MAX_CHARS, DIGEST_MAX_CHARS,
-    SOURCE_URL_MAX_BYTES, TITLE_MAX_CHARS,
+    ARTICLES_MAX, ARTICLE_TYPE_NEWS, ARTICLE_TYPE_NEWSPIC, AUTHOR_MAX_CHARS, CONTENT_MAX_BYTES,
+    CONTENT_MAX_CHARS, DIGEST_MAX_CHARS, NEWSPIC_IMAGES_MAX, SOURCE_URL_MAX_BYTES, TITLE_MAX_CHARS,
 };
 use crate::wechat::types::{
     ApiStatus, DraftAddRequest, DraftAddResponse, DraftArticle, DraftItem, DraftPage,
@@ -46,9 +47,82 @@ fn validate_articles(s: &State, articles: &[DraftArticle]) -> Result<(), Json<Va
         if a.content.chars().count() >= CONTENT_MAX_CHARS || a.content.len() >= CONTENT_MAX_BYTES {
             return Err(status(45002, "content size out of limit"));
         }
-        if !s.materials.iter().any(|m| m.media_id == a.thumb_media_id) {
-            return Err(status(40007, "invalid media_id: thumb_media_id"));
+        match a.article_type.as_str() {
+            "" | ARTICLE_TYPE_NEWS => validate_news(s, a)?,
+            ARTICLE_TYPE_NEWSPIC => validate_newspic(s, a)?,
+            _ => {
+                return Err(status(
+                    40097,
+                    "invalid args: article_type is news or newspic",
+                ))
+            }
         }
+    }
+    Ok(())
+}
+
+/// An article: a permanent-material cover, and crops of it in `X1_Y1_X2_Y2`
+/// (`wechat::crop`), within the cover and of their shape.
+fn validate_news(s: &State, a: &DraftArticle) -> Result<(), Json<Value>> {
+    let Some(cover) = s.materials.iter().find(|m| m.media_id == a.thumb_media_id) else {
+        return Err(status(40007, "invalid media_id: thumb_media_id"));
+    };
+    for (field, value, ratio) in [
+        ("pic_crop_235_1", &a.pic_crop_235_1, RATIO_235_1),
+        ("pic_crop_1_1", &a.pic_crop_1_1, RATIO_1_1),
+    ] {
+        if value.is_empty() {
+            continue;
+        }
+        // WeChat documents no errcode for a bad crop: 40097 is its generic
+        // "invalid args" (see `wechat::crop`).
+        let crop = Crop::parse(value)
+            .map_err(|why| status(40097, &format!("invalid args: {field}: {why}")))?;
+        if let Some((w, h)) = cover.size {
+            if !crop.has_ratio(w, h, ratio) {
+                return Err(status(
+                    40097,
+                    &format!(
+                        "invalid args: {field} {value} is {:.3}:1 on the {w}x{h} cover, not {ratio}:1",
+                        crop.ratio_in(w, h)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An image post: 1 to [`NEWSPIC_IMAGES_MAX`] pictures of permanent material in
+/// `image_info`, and text for content (a tag in it is refused: 45166, "invalid
+/// content", the errcode WeChat gives for content it will not take).
+fn validate_newspic(s: &State, a: &DraftArticle) -> Result<(), Json<Value>> {
+    let images = a.image_info.as_ref().map_or(&[][..], |i| &i.image_list[..]);
+    if images.is_empty() {
+        return Err(status(44003, "empty news data: image_info.image_list"));
+    }
+    if images.len() > NEWSPIC_IMAGES_MAX {
+        return Err(status(45008, "article size out of limit: image_list"));
+    }
+    for image in images {
+        if !s
+            .materials
+            .iter()
+            .any(|m| m.media_id == image.image_media_id)
+        {
+            return Err(status(40007, "invalid media_id: image_media_id"));
+        }
+    }
+    let tag = a
+        .content
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'));
+    if tag {
+        return Err(status(
+            45166,
+            "invalid content: an image post's content is text",
+        ));
     }
     Ok(())
 }

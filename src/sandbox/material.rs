@@ -95,6 +95,10 @@ pub async fn add_material(
         url: url.clone(),
         bytes: bytes.len(),
         update_time: state::now_unix(),
+        size: image::ImageReader::new(std::io::Cursor::new(&bytes))
+            .with_guessed_format()
+            .ok()
+            .and_then(|r| r.into_dimensions().ok()),
     });
     ok(&AddMaterialResponse { media_id, url })
 }

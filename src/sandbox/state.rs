@@ -93,6 +93,9 @@ pub struct Material {
     pub url: String,
     pub bytes: usize,
     pub update_time: i64,
+    /// The picture's pixel size, read at upload: a draft's cover crops are
+    /// checked against it.
+    pub size: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Serialize)]

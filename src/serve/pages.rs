@@ -285,8 +285,25 @@ impl Pages {
                     .map_or("jpg".into(), |e| e.to_string_lossy().to_lowercase());
                 format!("{}cover.{ext}", post_base(&entry.slug))
             });
+        // The crops `publish` sends, drawn with CSS; without the cover's size
+        // (not processed yet), WeChat's default: the middle.
+        let crops = post.and_then(|p| p.meta.cover_crops());
+        let css = |crop: Option<crate::wechat::crop::Crop>| {
+            crop.map_or_else(
+                || "background-size: cover; background-position: center".to_string(),
+                |c| c.css_background(),
+            )
+        };
+        let param = |crop: Option<crate::wechat::crop::Crop>| crop.map(|c| c.param());
         let mut c = Context::new();
         c.insert("cover", &cover);
+        c.insert("wide_css", &css(crops.map(|c| c.0)));
+        c.insert("square_css", &css(crops.map(|c| c.1)));
+        c.insert("wide_param", &param(crops.map(|c| c.0)).unwrap_or_default());
+        c.insert(
+            "square_param",
+            &param(crops.map(|c| c.1)).unwrap_or_default(),
+        );
         c.insert("title", entry.title());
         c.insert("summary", &post.and_then(|p| p.meta.summary.as_deref()));
         c.insert(

@@ -44,3 +44,16 @@ pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png"];
 /// and each article's totals run for this many days from its publishing day.
 /// <https://developers.weixin.qq.com/doc/subscription/api/wedata/news/api_getarticletotaldetail>
 pub const DATACUBE_MAX_DAYS: i64 = 30;
+/// `draft/add` with `article_type = "newspic"` (图片消息): `image_info.image_list`
+/// holds at least one and at most this many images, each an `image_media_id` of
+/// permanent material (`material/add_material`); the first is the cover. Its
+/// `content` is plain text (with a few special tags WeChat names; wxpress sends
+/// text only). From the draft_add page's `image_info` field as summarised by
+/// projects that use it; the official page's exact wording could not be read
+/// while writing this, nor an errcode for an empty or too long list (the sandbox
+/// answers 44003 "empty news data" and 45008, as for the articles list).
+pub const NEWSPIC_IMAGES_MAX: usize = 20;
+/// The `article_type` of an image post.
+pub const ARTICLE_TYPE_NEWSPIC: &str = "newspic";
+/// The `article_type` of an ordinary article (the default when absent).
+pub const ARTICLE_TYPE_NEWS: &str = "news";

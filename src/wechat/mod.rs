@@ -8,6 +8,7 @@
 //! connection); otherwise the error comes back and the publish protocol reconciles
 //! with WeChat before trying again.
 
+pub mod crop;
 pub mod datacube;
 mod error;
 pub mod limits;

@@ -390,9 +390,37 @@ pub struct DraftArticle {
     pub need_open_comment: u8,
     #[serde(default)]
     pub only_fans_can_comment: u8,
+    /// `news` (the default when empty) or `newspic` (an image post).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub article_type: String,
+    /// The headline's 2.35:1 cover crop, `X1_Y1_X2_Y2` in 0..1 of the cover
+    /// ([`super::crop::Crop`]); empty: WeChat crops the middle.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pic_crop_235_1: String,
+    /// The 1:1 thumbnail crop, as `pic_crop_235_1`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pic_crop_1_1: String,
+    /// An image post's pictures (`article_type = "newspic"` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_info: Option<ImageInfo>,
     /// Set by WeChat in answers only.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub url: String,
+}
+
+/// `image_info` of an image post: its pictures, the first being its cover, each
+/// permanent material. At most [`super::limits::NEWSPIC_IMAGES_MAX`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageInfo {
+    #[serde(default)]
+    pub image_list: Vec<ImageItem>,
+}
+
+/// One picture of an image post.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageItem {
+    #[serde(default)]
+    pub image_media_id: String,
 }
 
 /// `draft/get` answer, and the `content` of a listed draft or published article.
@@ -624,6 +652,10 @@ mod tests {
             thumb_media_id: "thumb-1".into(),
             need_open_comment: 1,
             only_fans_can_comment: 0,
+            article_type: String::new(),
+            pic_crop_235_1: "0_0.1_1_0.5".into(),
+            pic_crop_1_1: "0.2_0_0.8_1".into(),
+            image_info: None,
             url: String::new(),
         }
     }
@@ -728,13 +760,49 @@ mod tests {
                 "thumb_media_id": "thumb-1",
                 "need_open_comment": 1,
                 "only_fans_can_comment": 0,
+                "pic_crop_235_1": "0_0.1_1_0.5",
+                "pic_crop_1_1": "0.2_0_0.8_1",
             }]})
         );
-        // An empty author is left out; the answer-only url is never sent empty.
+        // An empty author is left out; the answer-only url is never sent empty;
+        // an article without crops or a type sends neither (WeChat's defaults).
         let mut bare = article();
         bare.author.clear();
+        bare.pic_crop_235_1.clear();
+        bare.pic_crop_1_1.clear();
         let wire = serde_json::to_value(&bare).unwrap();
-        assert!(wire.get("author").is_none() && wire.get("url").is_none());
+        for absent in [
+            "author",
+            "url",
+            "pic_crop_235_1",
+            "pic_crop_1_1",
+            "article_type",
+            "image_info",
+        ] {
+            assert!(wire.get(absent).is_none(), "{absent}: {wire}");
+        }
+    }
+
+    /// An image post's fields: `article_type` and `image_info.image_list[].image_media_id`.
+    #[test]
+    fn newspic_fields_are_wechats() {
+        let post = DraftArticle {
+            article_type: "newspic".into(),
+            title: "图".into(),
+            content: "文字".into(),
+            image_info: Some(ImageInfo {
+                image_list: vec![ImageItem {
+                    image_media_id: "m-1".into(),
+                }],
+            }),
+            ..DraftArticle::default()
+        };
+        let wire = round_trip(&post);
+        assert_eq!(wire["article_type"], "newspic");
+        assert_eq!(
+            wire["image_info"],
+            json!({"image_list": [{"image_media_id": "m-1"}]})
+        );
     }
 
     #[test]
