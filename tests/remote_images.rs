@@ -306,3 +306,30 @@ fn publish_uploads_a_remote_image_like_a_local_one() {
         "{content}"
     );
 }
+
+#[test]
+fn publish_refuses_a_post_whose_remote_image_cannot_be_fetched() {
+    let server = Server::start();
+    let sb = sandbox();
+    let site = site();
+    site.write(
+        POST,
+        &format!(
+            "+++\ntitle = \"网图\"\nsummary = \"网上的图片。\"\ncover = \"../hello-wxpress/cover.png\"\n+++\n\n正文。\n\n![没了]({}/missing.png)\n",
+            server.base
+        ),
+    );
+    let run = publish(&site, &sb, &[POST, "--mode", "draft"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[image-remote]")
+            && run.stderr.contains("publish does not send this post"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        calls(&sb, "draft/add"),
+        0,
+        "nothing sent with a picture missing"
+    );
+}

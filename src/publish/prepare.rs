@@ -157,14 +157,25 @@ pub fn prepare_against(
         // A missing cover is a warning while writing; WeChat refuses an article
         // without one, so here it refuses the post before any call.
         let mut coverless = false;
+        let mut lost_image = false;
         diags.extend(rendered.diagnostics.iter().cloned().map(|mut d| {
             if d.rule == "cover-missing" {
                 d.severity = diagnostic::Severity::Error;
                 coverless = true;
             }
+            // A picture that stays remote is dropped by WeChat (and left out of an
+            // image post's list): in a build that is a warning, in a push it would
+            // lose the writer's picture silently.
+            if d.rule == "image-remote" && d.severity != diagnostic::Severity::Error {
+                d.severity = diagnostic::Severity::Error;
+                d.suggestion = Some(
+                    "WeChat drops pictures it does not host, so publish does not send this post: fix the address, or save the picture next to the post and reference that file".into(),
+                );
+                lost_image = true;
+            }
             d
         }));
-        if coverless {
+        if coverless || lost_image {
             continue;
         }
         let Some(article) = rendered.article else {
