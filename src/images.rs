@@ -137,6 +137,20 @@ pub fn touch(path: &Path) {
     }
 }
 
+/// [`touch`]es an entry (and its companion file) only when its mark is more than
+/// a day old: a rebuild of 10,000 posts then opens no cache file to mark it.
+pub fn touch_if_stale(meta: &std::fs::Metadata, paths: &[&Path]) {
+    const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+    let fresh = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .is_some_and(|age| age < DAY);
+    if !fresh {
+        paths.iter().for_each(|p| touch(p));
+    }
+}
+
 /// The local copy of a remote image, or why there is none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RemoteFile {
@@ -199,8 +213,8 @@ impl Pipeline {
             return RemoteFile::Off;
         }
         let path = self.remote_dir.join(remote::cache_key(url));
-        if path.is_file() {
-            touch(&path);
+        if let Some(meta) = std::fs::metadata(&path).ok().filter(|m| m.is_file()) {
+            touch_if_stale(&meta, &[&path]);
             return RemoteFile::Local(path);
         }
         let Remote::Fetch(opts) = self.remote else {
@@ -295,12 +309,11 @@ impl Pipeline {
     fn cached(&self, key: &str, meta_path: &Path) -> Option<Processed> {
         let mut hit: Processed = serde_json::from_slice(&std::fs::read(meta_path).ok()?).ok()?;
         hit.path = self.dir.join(format!("{key}.{}", hit.kind.ext()));
-        let len = std::fs::metadata(&hit.path).ok()?.len();
-        if len != hit.bytes {
+        let meta = std::fs::metadata(&hit.path).ok()?;
+        if meta.len() != hit.bytes {
             return None;
         }
-        touch(&hit.path);
-        touch(meta_path);
+        touch_if_stale(&meta, &[&hit.path, meta_path]);
         Some(hit)
     }
 

@@ -141,13 +141,12 @@ pub fn figure(dir: &Path, kind: FigureKind, source: &str) -> Result<(Figure, boo
 
 fn cached(png_path: &Path, meta_path: &Path) -> Option<Figure> {
     let mut hit: Figure = serde_json::from_slice(&std::fs::read(meta_path).ok()?).ok()?;
-    let len = std::fs::metadata(png_path).ok()?.len();
+    let meta = std::fs::metadata(png_path).ok()?;
     hit.path = png_path.to_path_buf();
-    if len != hit.bytes {
+    if meta.len() != hit.bytes {
         return None;
     }
-    super::touch(png_path);
-    super::touch(meta_path);
+    super::touch_if_stale(&meta, &[png_path, meta_path]);
     Some(hit)
 }
 
