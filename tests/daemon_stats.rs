@@ -11,7 +11,6 @@ mod publish_support;
 
 use publish_support::*;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -323,17 +322,7 @@ impl Binary {
             .stderr(Stdio::inherit());
         let mut child = cmd.spawn().unwrap();
         let out = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                let v: Value = serde_json::from_str(&line)
-                    .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
-                if tx.send(v).is_err() {
-                    break;
-                }
-            }
-        });
+        let rx = json_lines(out);
         Binary {
             child,
             log: Log {

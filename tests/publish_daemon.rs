@@ -6,7 +6,6 @@ mod publish_support;
 
 use publish_support::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -47,17 +46,7 @@ impl Daemon {
         }
         let mut child = cmd.spawn().unwrap();
         let out = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                let v: Value = serde_json::from_str(&line)
-                    .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
-                if tx.send(v).is_err() {
-                    break;
-                }
-            }
-        });
+        let rx = json_lines(out);
         Daemon {
             child,
             lines: rx,

@@ -125,35 +125,31 @@ pub fn render_post(
 
     if body.raw_html {
         // The writer's HTML, made WeChat-safe; each change is reported where it was written.
+        let chain_help = format!(
+            "keep at most {} of these wrappers (usually one is enough); WeChat removes the whole chain silently",
+            sanitize::MAX_SAME_WRAPPER_CHAIN
+        );
         for (at, fragment) in &body.raw_fragments {
             let pos = index.pos(post.body_offset + at);
-            for problem in sanitize::problems(fragment) {
+            let changed = sanitize::problems(fragment).into_iter().map(|problem| {
+                (
+                    format!("raw HTML changed for WeChat: {problem}"),
+                    "WeChat drops scripts, frames, forms and event handlers, and refuses these styles; remove them from the post",
+                )
+            });
+            let chains = sanitize::deep_chains(fragment)
+                .into_iter()
+                .map(|chain| (chain, chain_help.as_str()));
+            for (message, help) in changed.chain(chains) {
                 diags.push(
                     Diagnostic::new(
                         &post.source,
                         pos,
                         "raw-html",
                         crate::diagnostic::Severity::Warning,
-                        format!("raw HTML changed for WeChat: {problem}"),
+                        message,
                     )
-                    .with_suggestion(
-                        "WeChat drops scripts, frames, forms and event handlers, and refuses these styles; remove them from the post",
-                    ),
-                );
-            }
-            for chain in sanitize::deep_chains(fragment) {
-                diags.push(
-                    Diagnostic::new(
-                        &post.source,
-                        pos,
-                        "raw-html",
-                        crate::diagnostic::Severity::Warning,
-                        chain,
-                    )
-                    .with_suggestion(format!(
-                        "keep at most {} of these wrappers (usually one is enough); WeChat removes the whole chain silently",
-                        sanitize::MAX_SAME_WRAPPER_CHAIN
-                    )),
+                    .with_suggestion(help),
                 );
             }
         }

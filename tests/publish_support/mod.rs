@@ -183,3 +183,21 @@ pub fn publish_by_hand(sb: &Running, media_id: &str) {
         .unwrap();
     assert_eq!(r["errcode"], 0, "{r}");
 }
+
+/// The JSON lines a child writes (the daemon's log), one value per line, read on a
+/// thread; a line that is not JSON fails the test.
+pub fn json_lines(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<Value> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            let v: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+            if tx.send(v).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
