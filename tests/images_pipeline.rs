@@ -300,29 +300,42 @@ fn every_picture_builds_into_a_file_wechat_takes_and_a_rebuild_converts_nothing(
 fn publish_uploads_the_processed_files_each_once() {
     let sb = sandbox();
     let site = photo_site();
+    // And a picture from the web, served by a local test server.
+    let (base, hits) = picture_server(noisy_jpeg(800, 600, 85));
+    let text = std::fs::read_to_string(site.root().join(POST)).unwrap();
+    site.write(
+        POST,
+        &format!("{text}\n![网上的图]({base}/from-the-web.webp)\n"),
+    );
     publish(&site, &sb, &[POST, "--mode", "draft"]).ok();
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
     let st = state(&sb);
     // Every body image of the post went through media/uploadimg, which (like
     // WeChat) answers 40005/40009 to anything but a JPG/PNG under 1 MB.
     let uploads = st["images"].as_array().unwrap();
-    assert_eq!(uploads.len(), 5, "{st}");
+    assert_eq!(uploads.len(), 6, "{st}");
     for u in uploads {
         assert!(u["bytes"].as_u64().unwrap() < UPLOAD_MAX, "{u}");
     }
     let materials = st["materials"].as_array().unwrap();
     assert_eq!(materials.len(), 1, "{st}");
-    let content = st["drafts"][0]["articles"][0]["content"].as_str().unwrap();
+    let article = &st["drafts"][0]["articles"][0];
+    let content = article["content"].as_str().unwrap();
     assert_eq!(
         content
             .matches("src=\"http://mmbiz.qpic.cn/sandbox/")
             .count(),
-        5,
+        6,
         "{content}"
     );
     assert!(
-        !content.contains(".webp") && !content.contains(".gif"),
-        "{content}"
+        !content.contains(".webp") && !content.contains(".gif") && !content.contains("127.0.0.1"),
+        "no external src left: {content}"
     );
+    // The 4000×3000 cover's crops, centred (the default focus): the full width
+    // at 2.35:1, and a centred square of the full height.
+    assert_eq!(article["pic_crop_235_1"], "0_0.216312_1_0.783688");
+    assert_eq!(article["pic_crop_1_1"], "0.125_0_0.875_1");
 
     // Another post using the same photo and cover: nothing is uploaded again.
     site.write(
@@ -335,7 +348,11 @@ fn publish_uploads_the_processed_files_each_once() {
         &["content/notes/again/index.md", "--mode", "draft"],
     )
     .ok();
-    assert_eq!(calls(&sb, "media/uploadimg"), 5);
+    assert_eq!(
+        calls(&sb, "media/uploadimg"),
+        6,
+        "the second post uploads nothing new"
+    );
     assert_eq!(calls(&sb, "material/add_material"), 1);
     let st = state(&sb);
     let content = st["drafts"][1]["articles"][0]["content"].as_str().unwrap();

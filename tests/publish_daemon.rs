@@ -295,29 +295,6 @@ fn a_due_push_refused_for_quota_is_a_refused_event_with_its_problem() {
     assert_eq!(state(&sb)["sends"].as_array().unwrap().len(), 1);
 }
 
-/// Serves `body` as image/png to every request, counting them.
-fn picture_server(body: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counted = hits.clone();
-    std::thread::spawn(move || {
-        for mut s in listener.incoming().flatten() {
-            let mut head = [0u8; 2048];
-            let _ = s.read(&mut head);
-            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = s.write_all(&body);
-        }
-    });
-    (base, hits)
-}
-
 #[test]
 fn a_due_post_with_a_remote_image_is_published_with_the_image_uploaded() {
     let sb = sandbox();
