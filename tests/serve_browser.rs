@@ -318,7 +318,7 @@ fn scripts_in_the_writers_raw_html_do_not_run_in_the_preview() {
 }
 
 #[test]
-fn list_markers_line_up_and_a_nested_list_adds_no_gap() {
+fn list_markers_line_up_nested_lists_add_no_gap_and_the_phone_menu_fits() {
     let Some(chrome) = chrome() else { return };
     let dir = site();
     write(
@@ -339,6 +339,16 @@ fn list_markers_line_up_and_a_nested_list_adds_no_gap() {
     );
     let rows = rows.as_array().expect("rows");
     assert_eq!(rows.len(), 12, "{rows:?}");
+    // The phone bar's ··· menu fits inside the bar (a CJK font's full-width dots
+    // used to overflow it and be cut off).
+    assert_eq!(
+        js(
+            &tab,
+            "(() => { const m = document.querySelector('.nav-more'), bar = document.querySelector('.wx-nav');\
+                      return m.scrollWidth <= m.clientWidth + 1 && m.getBoundingClientRect().right <= bar.getBoundingClientRect().right; })()"
+        ),
+        serde_json::Value::Bool(true)
+    );
     let f = |r: &serde_json::Value, i: usize| r[i].as_f64().unwrap();
     for r in rows {
         assert!(
