@@ -335,6 +335,16 @@ fn push_compact_style(out: &mut String, style: &str) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_default_theme_keeps_the_fast_path() {
+        // A pseudo-class, sibling or attribute selector in the built-in theme sends
+        // every article through full css-inline: 2–3 times slower (README, Speed).
+        let css = crate::render::theme::builtin("style.css");
+        assert!(css.contains(".article"), "the theme's stylesheet is found");
+        assert!(context_only(css));
+        assert!(!context_only(".a > :last-child { margin: 0; }"));
+    }
+
     const CSS: &str = ".a { color: red; } p { margin: 0; } .b { font-weight: bold; } .a .b { color: blue; } td { padding: 1px; }";
 
     #[test]

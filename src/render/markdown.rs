@@ -280,6 +280,8 @@ fn footnote_marker(n: usize) -> String {
 struct ListState {
     ordered: bool,
     next: u64,
+    /// Where the list's last item row starts in `out`.
+    last_item: Option<usize>,
 }
 
 enum LinkKind {
@@ -314,6 +316,8 @@ struct Writer {
     last_closed: Option<usize>,
     /// Open quotes and callouts: where each starts in `out`, and whether it is a callout.
     quotes: Vec<(usize, bool)>,
+    /// Open list items: where each one's body content starts in `out`.
+    item_bodies: Vec<usize>,
     /// An image was written inside the open link.
     image_in_link: bool,
 }
@@ -554,6 +558,7 @@ impl Writer {
                 self.lists.push(ListState {
                     ordered: start.is_some(),
                     next: start.unwrap_or(1),
+                    last_item: None,
                 });
                 let _ = write!(self.out, "<section class=\"list list-{depth}\">");
             }
@@ -610,8 +615,25 @@ impl Writer {
     }
 
     fn end(&mut self, tag: TagEnd) {
-        if let TagEnd::BlockQuote(_) = tag {
-            self.mark_last_child();
+        match tag {
+            TagEnd::BlockQuote(_) => {
+                if let Some(&(start, _)) = self.quotes.last() {
+                    self.mark_last_child(start);
+                }
+            }
+            TagEnd::Item => {
+                if let Some(start) = self.item_bodies.pop() {
+                    self.mark_last_child(start);
+                }
+            }
+            // The last row of a list: a nested list then ends with its last line of
+            // text, not with a row's margin kept inside the item that holds it.
+            TagEnd::List(_) => {
+                if let Some(at) = self.lists.last().and_then(|l| l.last_item) {
+                    self.mark_block_last(at);
+                }
+            }
+            _ => {}
         }
         if matches!(
             tag,
@@ -687,13 +709,20 @@ impl Writer {
         }
     }
 
-    /// Inside a quote or callout, the last child gets the class `quote-last` (no
-    /// bottom margin), so the box's padding alone closes it.
-    fn mark_last_child(&mut self) {
-        let (Some(&(quote_start, _)), Some(at)) = (self.quotes.last(), self.last_closed) else {
-            return;
-        };
-        if at <= quote_start || !self.out.is_char_boundary(at) || !self.out[at..].starts_with('<') {
+    /// Inside a quote, a callout or a list item (whose content starts at `start`),
+    /// the last child block gets the class `block-last` (no bottom margin), so the
+    /// box's padding, or the rows' own spacing, alone closes it. The stylesheet
+    /// stays free of `:last-child`, which would turn off the inliner's fast path.
+    fn mark_last_child(&mut self, start: usize) {
+        match self.last_closed {
+            Some(at) if at >= start => self.mark_block_last(at),
+            _ => {}
+        }
+    }
+
+    /// Adds the class `block-last` to the start tag at `at` in `out`.
+    fn mark_block_last(&mut self, at: usize) {
+        if !self.out.is_char_boundary(at) || !self.out[at..].starts_with('<') {
             return;
         }
         let tag = &self.out[at..];
@@ -702,9 +731,9 @@ impl Writer {
             .map_or(tag.len(), |e| e + 1);
         if tag[name_end..].starts_with(" class=\"") {
             let insert = at + name_end + " class=\"".len();
-            self.out.insert_str(insert, "quote-last ");
+            self.out.insert_str(insert, "block-last ");
         } else {
-            self.out.insert_str(at + name_end, " class=\"quote-last\"");
+            self.out.insert_str(at + name_end, " class=\"block-last\"");
         }
     }
 
@@ -719,10 +748,14 @@ impl Writer {
             }
             (None, _) => ["•", "◦", "▪"][(depth.max(1) - 1) % 3].to_string(),
         };
+        if let Some(list) = self.lists.last_mut() {
+            list.last_item = Some(self.out.len());
+        }
         let _ = write!(
             self.out,
             "<section class=\"list-item\"><span class=\"list-marker\">{marker}</span><section class=\"list-body\">"
         );
+        self.item_bodies.push(self.out.len());
     }
 
     fn link_kind(&mut self, url: &str) -> LinkKind {
