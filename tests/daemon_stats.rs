@@ -23,56 +23,6 @@ use wxpress::wechat::{Audience, ClientOptions, RetryPolicy, Secret};
 
 const DATACUBE: &str = "datacube/getarticletotaldetail";
 
-/// Log lines, as JSON, from the in-process daemon or the binary's stdout.
-struct Log {
-    lines: mpsc::Receiver<Value>,
-    seen: Vec<Value>,
-}
-
-impl Log {
-    /// Waits for a line with this event; panics after `within`.
-    fn wait_for(&mut self, event: &str, within: Duration) -> Value {
-        let deadline = Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(v) => {
-                    self.seen.push(v.clone());
-                    if v["event"] == event {
-                        return v;
-                    }
-                }
-                Err(_) => panic!(
-                    "no `{event}` log line within {within:?}; saw {:#?}",
-                    self.seen
-                ),
-            }
-        }
-    }
-
-    /// Reads lines for `time` (several wake-ups).
-    fn idle(&mut self, time: Duration) {
-        let deadline = Instant::now() + time;
-        while let Ok(v) = self
-            .lines
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        {
-            self.seen.push(v);
-        }
-    }
-
-    fn count(&self, event: &str) -> usize {
-        self.seen.iter().filter(|v| v["event"] == event).count()
-    }
-
-    fn position(&self, event: &str) -> usize {
-        self.seen
-            .iter()
-            .position(|v| v["event"] == event)
-            .unwrap_or_else(|| panic!("no `{event}` in {:#?}", self.seen))
-    }
-}
-
 /// China time, the account's days.
 fn china() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()
@@ -152,10 +102,7 @@ impl InProcess {
             daemon::run(&root, &options, &client, log, &stop_flag);
         });
         InProcess {
-            log: Log {
-                lines: rx,
-                seen: Vec::new(),
-            },
+            log: Log::new(rx),
             stop,
             thread: Some(thread),
         }
@@ -325,10 +272,7 @@ impl Binary {
         let rx = json_lines(out);
         Binary {
             child,
-            log: Log {
-                lines: rx,
-                seen: Vec::new(),
-            },
+            log: Log::new(rx),
         }
     }
 

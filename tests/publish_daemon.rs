@@ -7,7 +7,6 @@ mod publish_support;
 use publish_support::*;
 use serde_json::Value;
 use std::process::{Child, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use wxpress::config::AccountKind;
 use wxpress::sandbox::{self, Options, Running};
@@ -27,8 +26,7 @@ fn due_in(site: &Site, secs: i64) -> jiff::Timestamp {
 
 struct Daemon {
     child: Child,
-    lines: mpsc::Receiver<Value>,
-    seen: Vec<Value>,
+    log: Log,
 }
 
 impl Daemon {
@@ -46,32 +44,15 @@ impl Daemon {
         }
         let mut child = cmd.spawn().unwrap();
         let out = child.stdout.take().unwrap();
-        let rx = json_lines(out);
         Daemon {
             child,
-            lines: rx,
-            seen: Vec::new(),
+            log: Log::new(json_lines(out)),
         }
     }
 
     /// Waits for a log line with this event; panics after `within`.
     fn wait_for(&mut self, event: &str, within: Duration) -> Value {
-        let deadline = Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(v) => {
-                    self.seen.push(v.clone());
-                    if v["event"] == event {
-                        return v;
-                    }
-                }
-                Err(_) => panic!(
-                    "no `{event}` log line within {within:?}; saw {:#?}",
-                    self.seen
-                ),
-            }
-        }
+        self.log.wait_for(event, within)
     }
 
     fn terminate(&mut self) -> std::process::ExitStatus {
@@ -88,21 +69,19 @@ impl Daemon {
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {
                 // Collect what is left of the log.
-                while let Ok(v) = self.lines.recv_timeout(Duration::from_millis(200)) {
-                    self.seen.push(v);
-                }
+                self.log.idle(Duration::from_millis(200));
                 return s;
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("daemon did not exit; saw {:#?}", self.seen);
+                panic!("daemon did not exit; saw {:#?}", self.log.seen);
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
     fn events(&self, event: &str) -> usize {
-        self.seen.iter().filter(|v| v["event"] == event).count()
+        self.log.count(event)
     }
 }
 
@@ -164,13 +143,14 @@ fn a_push_due_two_seconds_ahead_goes_out_once_and_not_before() {
     std::thread::sleep(Duration::from_millis(1500));
     let status = d.terminate();
     assert!(status.success(), "{status:?}");
-    assert_eq!(d.events("stop"), 1, "{:#?}", d.seen);
-    assert_eq!(d.events("due"), 1, "{:#?}", d.seen);
+    assert_eq!(d.events("stop"), 1, "{:#?}", d.log.seen);
+    assert_eq!(d.events("due"), 1, "{:#?}", d.log.seen);
     assert_eq!(calls(&sb, "draft/add"), 1);
     assert_eq!(calls(&sb, "freepublish/submit"), 1);
     assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 1);
     // Nothing was called before the push was due (no token fetched early).
     let first_call = d
+        .log
         .seen
         .iter()
         .find(|v| v["event"] == "step")
@@ -192,7 +172,7 @@ fn sigterm_during_a_push_finishes_it_and_a_restart_publishes_nothing_more() {
     let status = d.terminate();
     assert!(status.success(), "{status:?}");
     // It finished the push before stopping.
-    assert_eq!(d.events("published"), 1, "{:#?}", d.seen);
+    assert_eq!(d.events("published"), 1, "{:#?}", d.log.seen);
     assert_eq!(d.events("stop"), 1);
     assert_eq!(site.pushes()[0]["state"], "published");
 
@@ -200,7 +180,7 @@ fn sigterm_during_a_push_finishes_it_and_a_restart_publishes_nothing_more() {
     again.wait_for("sleep", Duration::from_secs(20));
     let status = again.terminate();
     assert!(status.success());
-    assert_eq!(again.events("due"), 0, "{:#?}", again.seen);
+    assert_eq!(again.events("due"), 0, "{:#?}", again.log.seen);
     assert_eq!(calls(&sb, "freepublish/submit"), 1);
     assert_eq!(state(&sb)["published"].as_array().unwrap().len(), 1);
 }
@@ -249,7 +229,7 @@ fn sigterm_finishes_only_the_push_in_flight_and_leaves_the_next_for_a_restart() 
         d.events("published"),
         1,
         "only the push in flight: {:#?}",
-        d.seen
+        d.log.seen
     );
     assert_eq!(calls(&sb, "freepublish/submit"), 1);
 

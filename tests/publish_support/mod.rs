@@ -224,3 +224,60 @@ pub fn picture_server(body: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomi
     });
     (base, hits)
 }
+
+/// Log lines, as JSON, from the in-process daemon or the binary's stdout.
+pub struct Log {
+    pub lines: std::sync::mpsc::Receiver<Value>,
+    pub seen: Vec<Value>,
+}
+
+impl Log {
+    pub fn new(lines: std::sync::mpsc::Receiver<Value>) -> Log {
+        Log {
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a line with this event; panics after `within`.
+    pub fn wait_for(&mut self, event: &str, within: Duration) -> Value {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(v) => {
+                    self.seen.push(v.clone());
+                    if v["event"] == event {
+                        return v;
+                    }
+                }
+                Err(_) => panic!(
+                    "no `{event}` log line within {within:?}; saw {:#?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    /// Reads lines for `time` (several wake-ups).
+    pub fn idle(&mut self, time: Duration) {
+        let deadline = std::time::Instant::now() + time;
+        while let Ok(v) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
+            self.seen.push(v);
+        }
+    }
+
+    pub fn count(&self, event: &str) -> usize {
+        self.seen.iter().filter(|v| v["event"] == event).count()
+    }
+
+    pub fn position(&self, event: &str) -> usize {
+        self.seen
+            .iter()
+            .position(|v| v["event"] == event)
+            .unwrap_or_else(|| panic!("no `{event}` in {:#?}", self.seen))
+    }
+}
