@@ -12,9 +12,7 @@
 //! properly: the renderer's and templates' own output, or html5ever's serialization
 //! of a writer's raw HTML. It tokenizes with html5ever and writes each token back.
 
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
 use std::cell::RefCell;
 
 /// Elements whose direct text WeChat's editor measures, and the other text blocks
@@ -65,12 +63,7 @@ pub fn wrap(html: &str) -> String {
             text: String::new(),
         }),
     };
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(html.into());
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    let mut state = tokenizer.sink.state.into_inner();
+    let mut state = super::tokens::tokenize(html, sink).state.into_inner();
     state.flush();
     state.out
 }
@@ -207,18 +200,11 @@ pub fn visible_chars(html: &str) -> usize {
             TokenSinkResult::Continue
         }
     }
-    let tokenizer = Tokenizer::new(
-        Counter {
-            count: 0.into(),
-            space: true.into(),
-        },
-        TokenizerOpts::default(),
-    );
-    let input = BufferQueue::default();
-    input.push_back(html.into());
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    tokenizer.sink.count.get()
+    let counter = Counter {
+        count: 0.into(),
+        space: true.into(),
+    };
+    super::tokens::tokenize(html, counter).count.get()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod nesting;
 pub mod plain;
 pub mod sanitize;
 pub mod theme;
+pub mod tokens;
 
 pub use markdown::{Footnote, Reference};
 pub use theme::Theme;

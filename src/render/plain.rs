@@ -3,9 +3,7 @@
 //! blocks separated by a blank line, `<br>` a line break, tags and pictures gone,
 //! character references decoded.
 
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
 use std::cell::RefCell;
 
 /// Elements that end a paragraph of text.
@@ -33,13 +31,9 @@ const BLOCKS: &[&str] = &[
 /// The text of `html`, as described above; trimmed, with no run of more than one
 /// blank line. Spaces inside a line are collapsed except in `<pre>`.
 pub fn text(html: &str) -> String {
-    let sink = Sink(RefCell::new(State::default()));
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(html.into());
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    let state = tokenizer.sink.0.into_inner();
+    let state = super::tokens::tokenize(html, Sink(RefCell::new(State::default())))
+        .0
+        .into_inner();
     let mut out = String::new();
     let mut blank = 0;
     for line in state.out.lines() {

@@ -9,9 +9,7 @@
 //! renderer can report each change at its position (rule `raw-html`). Both read
 //! the same policy below.
 
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -159,13 +157,9 @@ pub fn clean(html: &str) -> String {
 
 /// What [`clean`] changes in one raw HTML fragment, as messages, in order.
 pub fn problems(fragment: &str) -> Vec<String> {
-    let sink = Sink(RefCell::new(Vec::new()));
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(fragment.into());
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    tokenizer.sink.0.into_inner()
+    super::tokens::tokenize(fragment, Sink(RefCell::new(Vec::new())))
+        .0
+        .into_inner()
 }
 
 struct Sink(RefCell<Vec<String>>);
@@ -223,12 +217,7 @@ pub const MAX_SAME_WRAPPER_CHAIN: usize = 15;
 /// flattening nested boxes would change margins and paddings the writer chose.
 pub fn deep_chains(fragment: &str) -> Vec<String> {
     let sink = ChainSink(RefCell::new(Chains::default()));
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(fragment.into());
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    let mut chains = tokenizer.sink.0.into_inner();
+    let mut chains = super::tokens::tokenize(fragment, sink).0.into_inner();
     // Elements still open at the end of the fragment close there.
     while !chains.open.is_empty() {
         chains.close();
