@@ -317,21 +317,10 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
         "themes",
         "_drafts_backup",
     ];
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0
-                || !(name.starts_with('.')
-                    || (e.file_type().is_dir() && GENERATED.contains(&name.as_ref())))
-        })
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    files
+    content::markdown_files(dir, |e| {
+        let name = e.file_name().to_string_lossy();
+        name.starts_with('.') || (e.file_type().is_dir() && GENERATED.contains(&name.as_ref()))
+    })
 }
 
 fn slash_path(path: &Path) -> String {

@@ -26,12 +26,18 @@ pub const RESERVED_SLUGS: &[&str] = &["manifest.json"];
 /// Every post file under `root/content`, sorted by path. Files and folders whose
 /// names start with `.` or `_` are skipped, like editor and partial files.
 pub fn discover(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join(CONTENT_DIR))
+    markdown_files(&root.join(CONTENT_DIR), |e| {
+        e.file_name().to_string_lossy().starts_with(['.', '_'])
+    })
+}
+
+/// Every `.md` file under `dir`, in path order, leaving out what `skip` says
+/// (a file, or a whole folder) below `dir` itself.
+pub fn markdown_files(dir: &Path, skip: impl Fn(&walkdir::DirEntry) -> bool) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with(['.', '_'])
-        })
+        .filter_entry(|e| e.depth() == 0 || !skip(e))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
