@@ -242,12 +242,11 @@ fn wake_up(
     stop: &AtomicBool,
 ) -> Result<Option<jiff::Timestamp>, ()> {
     let error = |message: String| log(DaemonEvent::Error { message });
-    let site = Site::load(root).map_err(|d| {
+    let mut site = Site::load(root).map_err(|d| {
         log(DaemonEvent::Problems(d));
         error("config.toml or the theme has errors; see stderr".into());
     })?;
-    let session = Session::new(root, &site, options.settings.clone(), options.lock_wait);
-    let due = session
+    let due = Session::new(root, &site, options.settings.clone(), options.lock_wait)
         .due(&jiff::Timestamp::now())
         .map_err(|e| error(e.clone()))?;
     if !due.unreadable.is_empty() {
@@ -275,14 +274,12 @@ fn wake_up(
     if !due.files.is_empty() {
         // Remote images of due posts are fetched now, as `wxpress publish` does; the
         // look above used only the cache, so an idle daemon never hits the network.
-        let mut fetching = Site::load(root).map_err(|d| {
-            log(DaemonEvent::Problems(d));
-            error("config.toml or the theme has errors; see stderr".into());
-        })?;
-        fetching.images.set_remote(crate::images::Remote::Fetch(
+        site.images.set_remote(crate::images::Remote::Fetch(
             crate::images::FetchOptions::default(),
         ));
-        let session = Session::new(root, &fetching, options.settings.clone(), options.lock_wait);
+    }
+    let session = Session::new(root, &site, options.settings.clone(), options.lock_wait);
+    if !due.files.is_empty() {
         let (pushes, warnings) = session.prepare(&due.files).map_err(|d| {
             let errors: Vec<Diagnostic> = d.iter().filter(|d| d.is_error()).cloned().collect();
             log(DaemonEvent::Problems(d));
