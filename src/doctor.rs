@@ -99,7 +99,7 @@ pub fn run(
             "config.toml loads: {}, {:?} account, pushes as {}",
             config.site.timezone(),
             config.wechat.account,
-            mode_name(config.wechat.mode)
+            config.wechat.mode.name()
         )
         .to_lowercase(),
     ));
@@ -229,7 +229,7 @@ fn account(client: &Client, config: &Config) -> Vec<Check> {
             if wants_publish { Outcome::Fail } else { Outcome::Warn },
             format!(
                 "this account may not publish or broadcast through the API (48001); config.toml pushes as {}",
-                mode_name(config.wechat.mode)
+                config.wechat.mode.name()
             ),
         )
         .help("set mode = \"draft\" under [wechat] and press publish in the backend, or use Copy for WeChat in `wxpress serve`; personal and unverified accounts lost this API in July 2025"),
@@ -245,7 +245,7 @@ fn quota(root: &Path, site: &Site, now: jiff::Timestamp) -> Check {
         return Check::new(
             "quota",
             Outcome::Ok,
-            format!("{} uses no broadcast quota", mode_name(config.wechat.mode)),
+            format!("{} uses no broadcast quota", config.wechat.mode.name()),
         );
     }
     let view = match LedgerView::read(&ledger::path(root)) {
@@ -268,14 +268,6 @@ fn quota(root: &Path, site: &Site, now: jiff::Timestamp) -> Check {
             .help("the next broadcast waits for the next period; `wxpress schedule` shows when")
     } else {
         Check::new("quota", Outcome::Ok, detail)
-    }
-}
-
-fn mode_name(mode: PublishMode) -> &'static str {
-    match mode {
-        PublishMode::Draft => "draft",
-        PublishMode::Publish => "publish",
-        PublishMode::Broadcast => "broadcast",
     }
 }
 

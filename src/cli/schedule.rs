@@ -109,7 +109,7 @@ fn print_human(config: &Config, pushes: &[&ScheduledPush], now: &jiff::Zoned) {
         let mut line = format!(
             "{}  {}  {status}  {} article(s)",
             p.at.strftime("%Y-%m-%d %a %H:%M"),
-            wxpress::publish::prepare::mode_name(p.mode),
+            p.mode.name(),
             p.items.len()
         );
         if let Some(q) = &p.quota {

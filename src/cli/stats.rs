@@ -213,7 +213,7 @@ fn csv(rows: &[Row]) -> String {
             r.msgid.clone(),
             blank(
                 r.mode
-                    .map(wxpress::publish::prepare::mode_name)
+                    .map(wxpress::config::PublishMode::name)
                     .map(str::to_string),
             ),
             r.notified.to_string(),

@@ -365,6 +365,17 @@ pub enum PublishMode {
     Broadcast,
 }
 
+impl PublishMode {
+    /// The mode as config.toml and `--mode` write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PublishMode::Draft => "draft",
+            PublishMode::Publish => "publish",
+            PublishMode::Broadcast => "broadcast",
+        }
+    }
+}
+
 /// Which kind of account `[wechat] account` names; the API behaves by it.
 pub use crate::wechat::types::AccountKind;
 

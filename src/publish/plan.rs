@@ -1,6 +1,6 @@
 //! `--dry-run`: every call a run would make, without making any.
 
-use super::prepare::{file_sha, mode_name};
+use super::prepare::file_sha;
 use super::{effective_mode, Push};
 use crate::config::PublishMode;
 use crate::ledger::{LedgerView, StateName, UploadKind};
@@ -23,7 +23,7 @@ pub fn plan_calls(
         calls.push(format!(
             "# push {} ({}, {}): {}",
             push.id,
-            mode_name(mode),
+            mode.name(),
             state.name(),
             push.titles()
         ));

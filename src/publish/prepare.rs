@@ -1,7 +1,6 @@
 //! Turning the posts a user named into pushes: load, render, check, hash, group by
 //! schedule slot, order by position. Pure: no network, no ledger writes.
 
-use crate::config::PublishMode;
 use crate::content::front_matter::ArticleType;
 use crate::content::{self, relative_path, Post};
 use crate::diagnostic::{self, Diagnostic, Pos};
@@ -474,16 +473,6 @@ fn escape_attr(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-/// Whether two drafts are the same articles (used to find a draft created by a
-/// run that died before writing down its media_id).
-pub fn mode_name(mode: PublishMode) -> &'static str {
-    match mode {
-        PublishMode::Draft => "draft",
-        PublishMode::Publish => "publish",
-        PublishMode::Broadcast => "broadcast",
-    }
 }
 
 #[cfg(test)]
