@@ -29,12 +29,6 @@ pub struct Inliner {
     memo: Option<RwLock<HashMap<String, String>>>,
 }
 
-/// Elements without an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-
 /// Marks the element whose style a synthetic document is built to learn.
 const TARGET: &str = " data-wxpress-target=\"\"";
 
@@ -117,7 +111,7 @@ impl Inliner {
                 }
             };
             parsed.write(&mut out, &style);
-            if VOID.contains(&parsed.name) || tag.ends_with("/>") {
+            if super::tokens::is_void(parsed.name) || tag.ends_with("/>") {
                 chain.truncate(start);
             } else {
                 open.push((start, parsed.name));
@@ -140,7 +134,7 @@ impl Inliner {
             .skip(1)
             .map(|t| t.split([' ', '>']).next().unwrap_or(""))
             .collect();
-        for name in names.iter().rev().filter(|n| !VOID.contains(n)) {
+        for name in names.iter().rev().filter(|n| !super::tokens::is_void(n)) {
             doc.push_str(&format!("</{name}>"));
         }
         let inlined = css_inliner()

@@ -39,17 +39,6 @@ const BLOCKS: &[&str] = &[
     "center",
 ];
 
-/// Elements without an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-
-/// Whether `name` is an element without an end tag.
-pub fn is_void(name: &str) -> bool {
-    VOID.contains(&name)
-}
-
 /// The opening tag of a leaf span.
 pub const LEAF_OPEN: &str = "<span leaf=\"\">";
 
@@ -115,7 +104,7 @@ impl State {
                     self.out.push('"');
                 }
                 self.out.push('>');
-                if !VOID.contains(&name) && !tag.self_closing {
+                if !super::tokens::is_void(name) && !tag.self_closing {
                     self.open.push(name.to_string());
                 }
             }

@@ -61,12 +61,6 @@ pub fn check(events: &[(Event, Range<usize>)]) -> Result<(), TooDeep> {
     Ok(())
 }
 
-/// Elements that never have content, so never nest.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-
 /// Follows open and close tags through `text`, carrying `depth` across the
 /// post's HTML fragments. Returns the offset in `text` of the tag that goes past
 /// [`MAX_HTML_DEPTH`]. A count, not a parser: unclosed tags count as open, which
@@ -91,7 +85,7 @@ fn html_depth(text: &str, depth: &mut usize) -> Option<usize> {
         let self_closing = bytes.get(end.wrapping_sub(1)) == Some(&b'/');
         if closing {
             *depth = depth.saturating_sub(1);
-        } else if !self_closing && !VOID.contains(&name.as_str()) {
+        } else if !self_closing && !super::tokens::is_void(&name) {
             *depth += 1;
             if *depth > MAX_HTML_DEPTH {
                 return Some(start);

@@ -292,7 +292,7 @@ impl TokenSink for ChainSink {
                     parent.children += 1;
                     parent.last_child = None;
                 }
-                if tag.self_closing || super::leaf::is_void(&name) {
+                if tag.self_closing || super::tokens::is_void(&name) {
                     return TokenSinkResult::Continue;
                 }
                 let style = tag
