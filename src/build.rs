@@ -6,9 +6,9 @@ use crate::diagnostic::{self, Diagnostic, Pos};
 use crate::output::{self, OldFingerprints, OutputFile, PostOutput};
 use crate::render::{self, format_schedule};
 use crate::site::{CompileOptions, Rendered, Site};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub use crate::output::MANIFEST;
 
@@ -74,130 +74,159 @@ pub struct Length {
     /// Characters of the HTML (WeChat's limit is 20,000).
     pub chars: usize,
     pub bytes: usize,
-    /// Characters of visible text ([`crate::render::leaf::visible_chars`]):
+    /// Characters of visible text ([`crate::render::Article::visible_chars`]):
     /// `chars / text` is how much markup each character of text costs.
     pub text: usize,
 }
 
 /// Builds the site. On any error nothing is written and every diagnostic is returned.
+///
+/// Each post's folder is written into the new output tree on the worker that
+/// compiled it, and its texts are dropped there: memory holds diagnostics and
+/// manifest entries, not every page of the site. The tree replaces `out` only
+/// when the whole site succeeded ([`output::Staging`]).
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let mut site = Site::load(&opts.root)?;
     site.images.set_remote(opts.remote_images);
-    let compiled = site.compile_all(&CompileOptions {
+    // A refused output folder is reported after the posts' own errors, as those
+    // are what the writer fixes first; nothing is staged for it.
+    let refused = check_out_dir(&opts.root, &opts.out).err();
+    let staging = match refused {
+        Some(_) => None,
+        None => Some(
+            output::Staging::begin(&opts.out, old_fingerprints(&opts.out))
+                .map_err(|e| cannot_write(opts, e))?,
+        ),
+    };
+    let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let ctx = site.render_context();
+    let compile = CompileOptions {
         wip: opts.wip,
         now: opts.now,
+    };
+    let (built, mut diags) = site.compile_each(&compile, |rendered| {
+        finish_post(&ctx, rendered, staging.as_ref(), &write_error)
     });
-    let (rendered, mut diags) = (compiled.posts, compiled.diagnostics);
-    let ctx = site.render_context();
-    // Viewing pages, per post, in parallel; results keep the posts' order.
-    let per_post: Vec<(Vec<Diagnostic>, Option<String>)> = rendered
-        .par_iter()
-        .map(|r| {
-            let mut post_diags = r.diagnostics.clone();
-            let page = r.article.as_ref().and_then(|article| {
-                match render::render_page(&ctx, &r.post, article) {
-                    Ok(page) => Some(page),
-                    Err(d) => {
-                        post_diags.push(d);
-                        None
-                    }
-                }
-            });
-            (post_diags, page)
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(rendered.len());
-    for (post_diags, page) in per_post {
-        diags.extend(post_diags);
-        pages.extend(page);
+    let posts = built.len();
+    let mut entries = Vec::with_capacity(posts);
+    for post in built {
+        diags.extend(post.diagnostics);
+        entries.extend(post.entry);
     }
     diagnostic::sort(&mut diags);
     diags.dedup();
     if diagnostic::has_errors(&diags) {
         return Err(diags);
     }
-    check_out_dir(&opts.root, &opts.out)?;
-    let written: Vec<&Rendered> = rendered.iter().filter(|r| r.article.is_some()).collect();
-    let covers: Vec<Option<String>> = written.iter().map(|r| cover_name(&r.post)).collect();
-    let outputs: Vec<(PostOutput, String)> = (0..written.len())
-        .into_par_iter()
-        .map(|i| {
-            let output = post_output(written[i], &pages[i], covers[i].as_deref());
-            let fingerprint = output.fingerprint();
-            (output, fingerprint)
-        })
-        .collect();
-    let manifest = manifest(&site, &written, &covers, &outputs);
+    if let Some(refused) = refused {
+        return Err(refused);
+    }
+    if let Some(e) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(cannot_write(opts, e));
+    }
+    let manifest = Manifest {
+        site: site.config.site.name.clone(),
+        generator: format!("wxpress {}", env!("CARGO_PKG_VERSION")),
+        posts: entries,
+    };
     let json = serde_json::to_string_pretty(&manifest).expect("the manifest serializes") + "\n";
-    output::write(&opts.out, &outputs, &json, &old_fingerprints(&opts.out)).map_err(|e| {
-        vec![Diagnostic::error(
-            relative_path(&opts.root, &opts.out),
-            Pos::START,
-            "build",
-            format!("cannot write output: {e}"),
-        )
-        .with_suggestion(
-            "the previous output was left as it was; check free space and permissions",
-        )]
-    })?;
+    staging
+        .expect("staged unless refused")
+        .finish(&json)
+        .map_err(|e| cannot_write(opts, e))?;
     // Only a full build knows every image the site uses (each hit above marked
     // its cache entry as used); serve, check and publish never prune.
     let pruned = site.images.prune(crate::images::CACHE_KEEP);
     Ok(BuildReport {
-        posts: rendered.len(),
+        posts,
         diagnostics: diags,
         images: site.images.stats(),
         pruned,
     })
 }
 
-/// `written`, `covers` and `outputs` are parallel: the posts that have output.
-fn manifest(
-    site: &Site,
-    written: &[&Rendered],
-    covers: &[Option<String>],
-    outputs: &[(PostOutput, String)],
-) -> Manifest {
-    let posts = written
-        .iter()
-        .zip(covers)
-        .zip(outputs)
-        .filter_map(|((r, cover), (_, fingerprint))| {
-            let article = r.article.as_ref()?;
-            let meta = &r.post.meta;
-            Some(ManifestPost {
-                slug: r.post.slug.clone(),
-                title: meta.title.clone(),
-                summary: meta.summary.clone(),
-                column: meta.column.clone(),
-                schedule: meta.schedule.as_ref().map(format_schedule),
-                position: meta.position,
-                wip: meta.wip,
-                cover: meta.cover.clone(),
-                source: r.post.source.clone(),
-                outputs: Outputs {
-                    article: format!("{}/article.html", r.post.slug),
-                    page: format!("{}/index.html", r.post.slug),
-                    images: article
-                        .images
-                        .iter()
-                        .map(|a| format!("{}/{}", r.post.slug, a.name))
-                        .collect(),
-                    cover: cover.as_ref().map(|c| format!("{}/{c}", r.post.slug)),
-                },
-                length: Length {
-                    chars: article.html.chars().count(),
-                    bytes: article.html.len(),
-                    text: crate::render::leaf::visible_chars(&article.html),
-                },
-                fingerprint: fingerprint.clone(),
-            })
-        })
-        .collect();
-    Manifest {
-        site: site.config.site.name.clone(),
-        generator: format!("wxpress {}", env!("CARGO_PKG_VERSION")),
-        posts,
+/// What a build keeps of one post once its folder is written.
+struct BuiltPost {
+    diagnostics: Vec<Diagnostic>,
+    /// Absent when the post was not written (it failed, or nothing is staged).
+    entry: Option<ManifestPost>,
+}
+
+/// Renders a compiled post's viewing page and writes its folder into `staging`,
+/// unless the post has errors (the build will fail and write nothing) or an
+/// earlier write failed.
+fn finish_post(
+    ctx: &render::RenderContext,
+    rendered: Rendered,
+    staging: Option<&output::Staging>,
+    write_error: &Mutex<Option<std::io::Error>>,
+) -> BuiltPost {
+    let mut diagnostics = rendered.diagnostics;
+    let entry = rendered.article.as_ref().and_then(|article| {
+        let page = render::render_page(ctx, &rendered.post, article)
+            .map_err(|d| diagnostics.push(d))
+            .ok()?;
+        let failed = || write_error.lock().map_or(true, |e| e.is_some());
+        let staging = staging.filter(|_| !diagnostic::has_errors(&diagnostics) && !failed())?;
+        let cover = cover_name(&rendered.post);
+        let output = post_output(&rendered.post, article, &page, cover.as_deref());
+        let fingerprint = output.fingerprint();
+        if let Err(e) = staging.add(&output, &fingerprint) {
+            write_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+            return None;
+        }
+        Some(manifest_post(&rendered.post, article, cover, fingerprint))
+    });
+    BuiltPost { diagnostics, entry }
+}
+
+fn cannot_write(opts: &BuildOptions, e: std::io::Error) -> Vec<Diagnostic> {
+    vec![Diagnostic::error(
+        relative_path(&opts.root, &opts.out),
+        Pos::START,
+        "build",
+        format!("cannot write output: {e}"),
+    )
+    .with_suggestion("the previous output was left as it was; check free space and permissions")]
+}
+
+/// The manifest's entry for a written post.
+fn manifest_post(
+    post: &crate::content::Post,
+    article: &render::Article,
+    cover: Option<String>,
+    fingerprint: String,
+) -> ManifestPost {
+    let meta = &post.meta;
+    ManifestPost {
+        slug: post.slug.clone(),
+        title: meta.title.clone(),
+        summary: meta.summary.clone(),
+        column: meta.column.clone(),
+        schedule: meta.schedule.as_ref().map(format_schedule),
+        position: meta.position,
+        wip: meta.wip,
+        cover: meta.cover.clone(),
+        source: post.source.clone(),
+        outputs: Outputs {
+            article: format!("{}/article.html", post.slug),
+            page: format!("{}/index.html", post.slug),
+            images: article
+                .images
+                .iter()
+                .map(|a| format!("{}/{}", post.slug, a.name))
+                .collect(),
+            cover: cover.map(|c| format!("{}/{c}", post.slug)),
+        },
+        length: Length {
+            chars: article.html.chars().count(),
+            bytes: article.html.len(),
+            text: article.visible_chars,
+        },
+        fingerprint,
     }
 }
 
@@ -211,8 +240,12 @@ fn cover_name(post: &crate::content::Post) -> Option<String> {
 }
 
 /// The files of one post's output folder, borrowing the rendered texts.
-fn post_output<'a>(r: &'a Rendered, page: &'a str, cover: Option<&'a str>) -> PostOutput<'a> {
-    let article = r.article.as_ref().expect("only rendered posts have output");
+fn post_output<'a>(
+    post: &'a crate::content::Post,
+    article: &'a render::Article,
+    page: &'a str,
+    cover: Option<&'a str>,
+) -> PostOutput<'a> {
     let mut files = vec![
         OutputFile::Text {
             name: "article.html",
@@ -229,11 +262,11 @@ fn post_output<'a>(r: &'a Rendered, page: &'a str, cover: Option<&'a str>) -> Po
             from: &image.path,
         });
     }
-    if let (Some(name), Some(path)) = (cover, &r.post.meta.cover_path) {
+    if let (Some(name), Some(path)) = (cover, &post.meta.cover_path) {
         files.push(OutputFile::Copy { name, from: path });
     }
     PostOutput {
-        slug: &r.post.slug,
+        slug: &post.slug,
         files,
     }
 }

@@ -180,46 +180,111 @@ pub fn write(
     manifest: &str,
     old: &OldFingerprints,
 ) -> io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    remove_leftovers(&parent, &name);
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)?;
-    std::fs::write(tmp.path().join(MARKER), MARKER_TEXT)?;
-
+    let staging = Staging::begin(out, old.clone())?;
     posts
         .par_iter()
-        .map(|(post, fingerprint)| {
-            let target = tmp.path().join(post.slug);
-            let previous = out.join(post.slug);
-            if old.get(post.slug) == Some(fingerprint) && same_texts(&previous, post) {
-                link_post(&previous, &target, post)
-            } else {
-                write_post(&target, post)
-            }
+        .try_for_each(|(post, fingerprint)| staging.add(post, fingerprint))?;
+    staging.finish(manifest)
+}
+
+/// A new output tree being assembled beside `out`, one post at a time (from
+/// several threads at once), so that no post's texts need to be held until the
+/// end. [`Staging::finish`] swaps it in; dropped unfinished (a failed build), it
+/// is removed with any folder `begin` had to create, and `out` is untouched.
+pub struct Staging {
+    out: PathBuf,
+    /// Taken by `finish`; removed on drop otherwise.
+    tmp: Option<tempfile::TempDir>,
+    old: OldFingerprints,
+    /// The outermost folder `begin` created for `out`'s parent, if any.
+    created: Option<PathBuf>,
+}
+
+impl Staging {
+    /// Starts a new tree beside `out`, after removing leftovers of killed runs.
+    /// The caller has checked `out` with [`check_target`]; `old` comes from the
+    /// existing output's manifest.
+    pub fn begin(out: &Path, old: OldFingerprints) -> io::Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let created = parent
+            .ancestors()
+            .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+            .last()
+            .map(Path::to_path_buf);
+        std::fs::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        remove_leftovers(&parent, &name);
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-"))
+            .tempdir_in(&parent)?;
+        std::fs::write(tmp.path().join(MARKER), MARKER_TEXT)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp: Some(tmp),
+            old,
+            created,
         })
-        .collect::<io::Result<()>>()?;
-    // The manifest last: a new tree with a manifest is complete.
-    std::fs::write(tmp.path().join(MANIFEST), manifest)?;
-    if out.exists() {
-        // Mark an unmarked (empty or 0.1) output, so that if this run dies after
-        // the exchange, the next one recognises the old tree as its own leftover.
-        std::fs::write(out.join(MARKER), MARKER_TEXT)?;
-        exchange(tmp.path(), out)?;
-        // `tmp` now holds the old output.
-        remove_marked_tree(&tmp.keep());
-    } else {
-        std::fs::rename(tmp.path(), out)?;
-        let _ = tmp.keep();
     }
-    Ok(())
+
+    /// Writes one post's folder, or links it from the old output when its
+    /// fingerprint and text sizes are unchanged.
+    pub fn add(&self, post: &PostOutput, fingerprint: &str) -> io::Result<()> {
+        let tmp = self.tmp.as_ref().expect("an unfinished staging tree");
+        let target = tmp.path().join(post.slug);
+        let previous = self.out.join(post.slug);
+        if self.old.get(post.slug).map(String::as_str) == Some(fingerprint)
+            && same_texts(&previous, post)
+        {
+            link_post(&previous, &target, post)
+        } else {
+            write_post(&target, post)
+        }
+    }
+
+    /// Writes the manifest and puts the new tree in `out`'s place in one step.
+    pub fn finish(mut self, manifest: &str) -> io::Result<()> {
+        self.created = None;
+        let out = self.out.clone();
+        let tmp = self.tmp.take().expect("an unfinished staging tree");
+        // The manifest last: a new tree with a manifest is complete.
+        std::fs::write(tmp.path().join(MANIFEST), manifest)?;
+        if out.exists() {
+            // Mark an unmarked (empty or 0.1) output, so that if this run dies after
+            // the exchange, the next one recognises the old tree as its own leftover.
+            std::fs::write(out.join(MARKER), MARKER_TEXT)?;
+            exchange(tmp.path(), &out)?;
+            // `tmp` now holds the old output.
+            remove_marked_tree(&tmp.keep());
+        } else {
+            std::fs::rename(tmp.path(), &out)?;
+            let _ = tmp.keep();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let Some(tmp) = self.tmp.take() else {
+            return;
+        };
+        let parent = tmp.path().parent().map(Path::to_path_buf);
+        drop(tmp);
+        // Then the folders made for it, innermost first, while they are empty.
+        let (Some(created), Some(parent)) = (self.created.take(), parent) else {
+            return;
+        };
+        for dir in parent.ancestors() {
+            if std::fs::remove_dir(dir).is_err() || dir == created {
+                break;
+            }
+        }
+    }
 }
 
 /// The old folder's texts have the sizes the new output would have: a cheap
@@ -335,17 +400,22 @@ fn remove_leftovers(parent: &Path, name: &str) {
 /// (removing the marker first would leave an unmarked, non-empty folder that no
 /// run may touch again).
 fn remove_marked_tree(path: &Path) {
-    for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
-        if entry.file_name() == MARKER {
-            continue;
-        }
+    // One post folder per entry: removed in parallel, as a large site has
+    // thousands of them.
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_name() != MARKER)
+        .collect();
+    entries.par_iter().for_each(|entry| {
         let child = entry.path();
         let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) {
             std::fs::remove_dir_all(&child)
         } else {
             std::fs::remove_file(&child)
         };
-    }
+    });
     let _ = std::fs::remove_file(path.join(MARKER));
     let _ = std::fs::remove_dir(path);
 }

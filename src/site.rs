@@ -63,19 +63,33 @@ impl Site {
     /// `serve` and `publish` all compile through here or [`Site::compile`], so
     /// they agree on every rule.
     pub fn compile_all(&self, opts: &CompileOptions) -> Compilation {
+        let (posts, diagnostics) = self.compile_each(opts, |rendered| rendered);
+        Compilation { posts, diagnostics }
+    }
+
+    /// [`Site::compile_all`], handing each compiled post to `each` on the worker
+    /// that compiled it and keeping only what `each` returns (in path order):
+    /// `build` writes a post's output there and drops its texts, so a large
+    /// site's rendered pages are never all in memory at once. The second value
+    /// is the problems that belong to no single post.
+    pub fn compile_each<T: Send>(
+        &self,
+        opts: &CompileOptions,
+        each: impl Fn(Rendered) -> T + Sync + Send,
+    ) -> (Vec<T>, Vec<Diagnostic>) {
         let (posts, mut diagnostics) = content::load_all(&self.root, &self.config);
         // The calendar is every post's, drafts included: a push is several posts.
         diagnostics.extend(self.calendar_diagnostics(&posts, &opts.now));
         // So is the house style: measured once here, passed to every post's check.
         let style = Arc::new(SiteStyle::measure(&posts));
         *self.style.lock().unwrap_or_else(|e| e.into_inner()) = Some(style.clone());
-        let posts = posts
+        let results = posts
             .into_par_iter()
             .filter(|p| opts.wip || !p.meta.wip)
-            .map(|post| self.compile_with(post, &style))
+            .map(|post| each(self.compile_with(post, &style)))
             .collect();
         diagnostic::sort(&mut diagnostics);
-        Compilation { posts, diagnostics }
+        (results, diagnostics)
     }
 
     /// Renders and checks one post, with the house style of the last

@@ -6,7 +6,7 @@
 
 use super::{Cx, Rule};
 use crate::diagnostic::Pos;
-use crate::render::{leaf, Article};
+use crate::render::Article;
 
 use crate::wechat::limits::{CONTENT_MAX_BYTES as MAX_BYTES, CONTENT_MAX_CHARS as MAX_CHARS};
 
@@ -16,7 +16,7 @@ pub fn check(cx: &mut Cx, article: &Article) {
     if chars < MAX_CHARS && bytes < MAX_BYTES {
         return;
     }
-    let visible = leaf::visible_chars(&article.html).max(1);
+    let visible = article.visible_chars.max(1);
     if let Some(f) = cx.at_pos(
         Rule::ContentSize,
         Pos::START,

@@ -42,19 +42,61 @@ const BLOCKS: &[&str] = &[
 /// The opening tag of a leaf span.
 pub const LEAF_OPEN: &str = "<span leaf=\"\">";
 
+/// An article with its leaf spans, and the length of its visible text.
+pub struct Wrapped {
+    pub html: String,
+    /// The text a reader sees, in characters: entities count as the character
+    /// they stand for, a run of spaces and line breaks as one, tags and comments
+    /// not at all. Counted in the same pass, as the manifest and `content-size`
+    /// need it for every post.
+    pub visible_chars: usize,
+}
+
 /// Wraps each direct text run of a block element in `html` in `<span leaf="">`.
 /// Whitespace-only runs stay as they are; text inside `pre` is never touched.
-pub fn wrap(html: &str) -> String {
+pub fn wrap(html: &str) -> Wrapped {
     let sink = Sink {
         state: RefCell::new(State {
             out: String::with_capacity(html.len() + html.len() / 8),
             open: Vec::new(),
             text: String::new(),
+            visible: VisibleCount::default(),
         }),
     };
     let mut state = super::tokens::tokenize(html, sink).state.into_inner();
     state.flush();
-    state.out
+    Wrapped {
+        html: state.out,
+        visible_chars: state.visible.count,
+    }
+}
+
+/// Counts visible characters: a run of ASCII whitespace counts once, and none
+/// at the start.
+struct VisibleCount {
+    count: usize,
+    after_space: bool,
+}
+
+impl Default for VisibleCount {
+    fn default() -> Self {
+        VisibleCount {
+            count: 0,
+            after_space: true,
+        }
+    }
+}
+
+impl VisibleCount {
+    fn add(&mut self, text: &str) {
+        for c in text.chars() {
+            let space = c.is_ascii_whitespace();
+            if !(space && self.after_space) {
+                self.count += 1;
+            }
+            self.after_space = space;
+        }
+    }
 }
 
 struct Sink {
@@ -67,6 +109,7 @@ struct State {
     open: Vec<String>,
     /// Text seen since the last tag (the tokenizer may split one run).
     text: String,
+    visible: VisibleCount,
 }
 
 impl State {
@@ -127,8 +170,14 @@ impl TokenSink for Sink {
         let mut state = self.state.borrow_mut();
         match token {
             Token::TagToken(tag) => state.tag(&tag),
-            Token::CharacterTokens(text) => state.text.push_str(&text),
-            Token::NullCharacterToken => state.text.push('\u{FFFD}'),
+            Token::CharacterTokens(text) => {
+                state.visible.add(&text);
+                state.text.push_str(&text)
+            }
+            Token::NullCharacterToken => {
+                state.visible.add("\u{FFFD}");
+                state.text.push('\u{FFFD}')
+            }
             Token::CommentToken(c) => {
                 state.flush();
                 state.out.push_str("<!--");
@@ -166,36 +215,6 @@ fn escape_attr(out: &mut String, value: &str) {
     }
 }
 
-/// The length of the text a reader sees in `html`, in characters: entities count
-/// as the character they stand for, a run of spaces and line breaks as one, tags
-/// and comments not at all.
-pub fn visible_chars(html: &str) -> usize {
-    struct Counter {
-        count: std::cell::Cell<usize>,
-        space: std::cell::Cell<bool>,
-    }
-    impl TokenSink for Counter {
-        type Handle = ();
-        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-            if let Token::CharacterTokens(text) = token {
-                for c in text.chars() {
-                    let space = c.is_ascii_whitespace();
-                    if !(space && self.space.get()) {
-                        self.count.set(self.count.get() + 1);
-                    }
-                    self.space.set(space);
-                }
-            }
-            TokenSinkResult::Continue
-        }
-    }
-    let counter = Counter {
-        count: 0.into(),
-        space: true.into(),
-    };
-    super::tokens::tokenize(html, counter).count.get()
-}
-
 #[cfg(test)]
 mod tests {
     use super::wrap;
@@ -203,15 +222,15 @@ mod tests {
     #[test]
     fn direct_text_of_blocks_is_wrapped() {
         assert_eq!(
-            wrap("<p style=\"margin:0\">这是<strong>重点</strong>，见<sup>[1]</sup>。</p>"),
+            wrap("<p style=\"margin:0\">这是<strong>重点</strong>，见<sup>[1]</sup>。</p>").html,
             "<p style=\"margin:0\"><span leaf=\"\">这是</span><strong>重点</strong><span leaf=\"\">，见</span><sup>[1]</sup><span leaf=\"\">。</span></p>"
         );
         assert_eq!(
-            wrap("<section><h2>标题</h2> <a href=\"x\">链接</a></section>"),
+            wrap("<section><h2>标题</h2> <a href=\"x\">链接</a></section>").html,
             "<section><h2><span leaf=\"\">标题</span></h2> <a href=\"x\"><span leaf=\"\">链接</span></a></section>"
         );
         assert_eq!(
-            wrap("<table><tr><td>格</td><th>头</th></tr></table>"),
+            wrap("<table><tr><td>格</td><th>头</th></tr></table>").html,
             "<table><tr><td><span leaf=\"\">格</span></td><th><span leaf=\"\">头</span></th></tr></table>"
         );
     }
@@ -220,16 +239,29 @@ mod tests {
     fn code_entities_and_voids_are_kept() {
         let code =
             "<section><pre><code><span>a&nbsp;&lt;b</span><br>c&amp;d</code></pre></section>";
-        assert_eq!(wrap(code), code);
+        assert_eq!(wrap(code).html, code);
         assert_eq!(
-            wrap("<p>a<br>b<img src=\"x.png\" alt=\"&quot;\">c</p>"),
+            wrap("<p>a<br>b<img src=\"x.png\" alt=\"&quot;\">c</p>").html,
             "<p><span leaf=\"\">a</span><br><span leaf=\"\">b</span><img src=\"x.png\" alt=\"&quot;\"><span leaf=\"\">c</span></p>"
         );
     }
 
     #[test]
     fn wrapping_twice_changes_nothing_more() {
-        let once = wrap("<p>一<em>二</em>三</p>");
-        assert_eq!(wrap(&once), once);
+        let once = wrap("<p>一<em>二</em>三</p>").html;
+        assert_eq!(wrap(&once).html, once);
+    }
+
+    #[test]
+    fn visible_text_is_counted_as_a_reader_sees_it() {
+        let wrapped =
+            wrap("<p>  a&nbsp;&amp;b \n\n c<!-- note --></p><p>二<strong>三</strong></p>");
+        // "a", nbsp, "&", "b", one space for the run, "c", "二", "三".
+        assert_eq!(wrapped.visible_chars, 8);
+        assert_eq!(
+            wrap(&wrapped.html).visible_chars,
+            8,
+            "leaf spans add no text"
+        );
     }
 }

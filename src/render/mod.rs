@@ -29,6 +29,8 @@ pub struct Article {
     pub slug: String,
     /// The fragment for the draft API: inline styles only.
     pub html: String,
+    /// Characters of text a reader sees in `html` ([`leaf::Wrapped::visible_chars`]).
+    pub visible_chars: usize,
     /// Local images referenced by the fragment, by the `src` written into it.
     pub images: Vec<Asset>,
     pub references: Vec<Reference>,
@@ -259,7 +261,10 @@ pub fn render_post(
 
     // Every text run in its own leaf span, as WeChat's editor writes it; else the
     // editor's line-height check counts each bold or link as another line.
-    let html = leaf::wrap(&html);
+    let leaf::Wrapped {
+        html,
+        visible_chars,
+    } = leaf::wrap(&html);
 
     if crate::diagnostic::has_errors(&diags) {
         return Err(diags);
@@ -268,6 +273,7 @@ pub fn render_post(
         Article {
             slug: post.slug.clone(),
             html,
+            visible_chars,
             images,
             references: body.references,
         },
