@@ -10,9 +10,12 @@
 //!
 //! The pass runs on the finished article (after CSS inlining), whose tags nest
 //! properly: the renderer's and templates' own output, or html5ever's serialization
-//! of a writer's raw HTML. It tokenizes with html5ever and writes each token back.
+//! of a writer's raw HTML. It reads the tokens html5ever would read (through
+//! [`super::tokens::scan_simple`] when the HTML is simple enough, else html5ever
+//! itself) and writes each one back.
 
-use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
+use super::tokens::Simple;
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
 use std::cell::RefCell;
 
 /// Elements whose direct text WeChat's editor measures, and the other text blocks
@@ -55,15 +58,21 @@ pub struct Wrapped {
 /// Wraps each direct text run of a block element in `html` in `<span leaf="">`.
 /// Whitespace-only runs stay as they are; text inside `pre` is never touched.
 pub fn wrap(html: &str) -> Wrapped {
-    let sink = Sink {
-        state: RefCell::new(State {
-            out: String::with_capacity(html.len() + html.len() / 8),
-            open: Vec::new(),
-            text: String::new(),
-            visible: VisibleCount::default(),
-        }),
+    let fresh = || State {
+        out: String::with_capacity(html.len() + html.len() / 8),
+        open: Vec::new(),
+        text: String::new(),
+        visible: VisibleCount::default(),
     };
-    let mut state = super::tokens::tokenize(html, sink).state.into_inner();
+    // The renderer's own HTML takes the simple scanner; anything it does not
+    // know (a writer's raw HTML, a theme's entities) goes through html5ever.
+    let mut state = fresh();
+    if super::tokens::scan_simple(html, |token| state.simple(token)).is_none() {
+        let sink = Sink {
+            state: RefCell::new(fresh()),
+        };
+        state = super::tokens::tokenize(html, sink).state.into_inner();
+    }
     state.flush();
     Wrapped {
         html: state.out,
@@ -132,33 +141,61 @@ impl State {
         }
     }
 
-    fn tag(&mut self, tag: &Tag) {
+    fn start_tag<'v>(
+        &mut self,
+        name: &str,
+        attrs: impl Iterator<Item = (&'v str, &'v str)>,
+        self_closing: bool,
+    ) {
         self.flush();
-        let name = tag.name.as_ref();
-        match tag.kind {
-            TagKind::StartTag => {
-                self.out.push('<');
-                self.out.push_str(name);
-                for attr in &tag.attrs {
-                    self.out.push(' ');
-                    self.out.push_str(attr.name.local.as_ref());
-                    self.out.push_str("=\"");
-                    escape_attr(&mut self.out, &attr.value);
-                    self.out.push('"');
-                }
-                self.out.push('>');
-                if !super::tokens::is_void(name) && !tag.self_closing {
-                    self.open.push(name.to_string());
-                }
-            }
-            TagKind::EndTag => {
-                if let Some(at) = self.open.iter().rposition(|n| n == name) {
-                    self.open.truncate(at);
-                }
-                self.out.push_str("</");
-                self.out.push_str(name);
-                self.out.push('>');
-            }
+        self.out.push('<');
+        self.out.push_str(name);
+        for (attr, value) in attrs {
+            self.out.push(' ');
+            self.out.push_str(attr);
+            self.out.push_str("=\"");
+            escape_attr(&mut self.out, value);
+            self.out.push('"');
+        }
+        self.out.push('>');
+        if !super::tokens::is_void(name) && !self_closing {
+            self.open.push(name.to_string());
+        }
+    }
+
+    fn end_tag(&mut self, name: &str) {
+        self.flush();
+        if let Some(at) = self.open.iter().rposition(|n| n == name) {
+            self.open.truncate(at);
+        }
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    fn text(&mut self, text: &str) {
+        self.visible.add(text);
+        self.text.push_str(text);
+    }
+
+    fn comment(&mut self, comment: &str) {
+        self.flush();
+        self.out.push_str("<!--");
+        self.out.push_str(comment);
+        self.out.push_str("-->");
+    }
+
+    /// Feeds a token of [`super::tokens::scan_simple`].
+    fn simple(&mut self, token: Simple) {
+        match token {
+            Simple::Text(text) => self.text(&text),
+            Simple::Start {
+                name,
+                attrs,
+                self_closing,
+            } => self.start_tag(name, attrs.iter().map(|(n, v)| (*n, &**v)), self_closing),
+            Simple::End(name) => self.end_tag(name),
+            Simple::Comment(comment) => self.comment(comment),
         }
     }
 }
@@ -169,21 +206,17 @@ impl TokenSink for Sink {
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         let mut state = self.state.borrow_mut();
         match token {
-            Token::TagToken(tag) => state.tag(&tag),
-            Token::CharacterTokens(text) => {
-                state.visible.add(&text);
-                state.text.push_str(&text)
-            }
-            Token::NullCharacterToken => {
-                state.visible.add("\u{FFFD}");
-                state.text.push('\u{FFFD}')
-            }
-            Token::CommentToken(c) => {
-                state.flush();
-                state.out.push_str("<!--");
-                state.out.push_str(&c);
-                state.out.push_str("-->");
-            }
+            Token::TagToken(tag) => match tag.kind {
+                TagKind::StartTag => state.start_tag(
+                    &tag.name,
+                    tag.attrs.iter().map(|a| (&*a.name.local, &*a.value)),
+                    tag.self_closing,
+                ),
+                TagKind::EndTag => state.end_tag(&tag.name),
+            },
+            Token::CharacterTokens(text) => state.text(&text),
+            Token::NullCharacterToken => state.text("\u{FFFD}"),
+            Token::CommentToken(c) => state.comment(&c),
             Token::DoctypeToken(_) | Token::EOFToken | Token::ParseError(_) => {}
         }
         TokenSinkResult::Continue
@@ -263,5 +296,120 @@ mod tests {
             8,
             "leaf spans add no text"
         );
+    }
+
+    /// The html5ever path alone, as `wrap` takes it when the scanner gives up.
+    fn with_html5ever(html: &str) -> super::Wrapped {
+        let sink = super::Sink {
+            state: std::cell::RefCell::new(super::State {
+                out: String::new(),
+                open: Vec::new(),
+                text: String::new(),
+                visible: super::VisibleCount::default(),
+            }),
+        };
+        let mut state = crate::render::tokens::tokenize(html, sink)
+            .state
+            .into_inner();
+        state.flush();
+        super::Wrapped {
+            html: state.out,
+            visible_chars: state.visible.count,
+        }
+    }
+
+    /// Whether the simple scanner takes `html`, and if so that it wraps it
+    /// exactly as html5ever would.
+    fn agrees(html: &str) -> bool {
+        let simple = crate::render::tokens::scan_simple(html, |_| {}).is_some();
+        let (fast, slow) = (wrap(html), with_html5ever(html));
+        assert_eq!(fast.html, slow.html, "input: {html:?}");
+        assert_eq!(fast.visible_chars, slow.visible_chars, "input: {html:?}");
+        simple
+    }
+
+    #[test]
+    fn the_simple_scanner_agrees_with_html5ever_on_every_example_and_fixture_post() {
+        use crate::render::markdown::{render, ImageOut};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let inliner =
+            crate::render::inline::Inliner::new(crate::render::theme::builtin("style.css"));
+        let mut posts = crate::content::discover(root);
+        posts.extend(crate::content::markdown_files(
+            &root.join("tests/fixtures"),
+            |_| false,
+        ));
+        let (mut simple, mut total) = (0, 0);
+        for path in posts {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let body = crate::content::front_matter::split(&text).map_or(text.as_str(), |s| s.body);
+            let Ok(body) = render(body, &mut |embed, _| ImageOut {
+                src: embed.source().to_string(),
+                width: Some(100),
+                figure: None,
+            }) else {
+                continue;
+            };
+            let trusted = !body.raw_html;
+            let html = format!("<section class=\"article\">{}</section>", body.html);
+            let inlined = inliner.inline(&html, trusted).unwrap();
+            total += 1;
+            if agrees(&inlined) {
+                simple += 1;
+            }
+        }
+        assert!(total >= 8, "{total} posts");
+        assert!(
+            simple * 2 > total,
+            "the scanner takes most posts: {simple} of {total}"
+        );
+    }
+
+    #[test]
+    fn the_scanner_gives_up_on_what_it_does_not_know() {
+        for html in [
+            "<p>&copy; 2026</p>",
+            "<p>&amp</p>",
+            "<P>x</P>",
+            "<a href='x'>y</a>",
+            "<a href=x>y</a>",
+            "<p>a\r\nb</p>",
+            "<!DOCTYPE html><p>x</p>",
+            "<p a=\"1\" a=\"2\">x</p>",
+            "<p a=\"1\"b=\"2\">x</p>",
+            "<p>a < b</p>",
+            "<!-->",
+            "<p",
+            "</p >",
+        ] {
+            assert!(!agrees(html), "{html}");
+        }
+        for html in [
+            "<p>a&nbsp;&amp;&lt;&gt;&quot;&#39;&#x27; & b</p>",
+            "<img src=\"a?b=1&amp;c=2\" alt=\"&quot;x&quot;\"/><br>",
+            "<section><pre><code>a&nbsp;b</code></pre><!-- n --></section>",
+            "<td  colspan=\"2\"\tdata-x>格</td>",
+        ] {
+            assert!(agrees(html), "{html}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_html_the_scanner_takes_is_wrapped_as_html5ever_would(
+            pieces in proptest::collection::vec(proptest::sample::select(&[
+                "<p>", "</p>", "<section style=\"a:b\">", "</section>", "<br>", "<br/>",
+                "<img src=\"x.png\" alt=\"&quot;\">", "<span leaf=\"\">", "</span>",
+                "<pre>", "</pre>", "<code>", "</code>", "<a href=\"u?a=1&amp;b\">", "</a>",
+                "<td colspan=\"2\">", "</td>", "<strong>", "</strong>", "<div hidden>",
+                "文字", "text", " ", "\n", "  \n ", "&nbsp;", "&amp;", "&lt;", "&gt;",
+                "&quot;", "&#39;", "& ", "&copy;", "&#12354;", "<!-- note -->", "<!---->",
+                "<!-->", "<P>", "<a href='x'>", "<x-y:z q=\"\">", "<a/b>", "</>", "<>",
+                "a<b", "\r", "\0", "<p a=\"1\"b=\"2\">", "<p a = \"1\">", "\"", "'", ">",
+                "</p/>", "<!DOCTYPE html>", "<?x?>", "<![CDATA[x]]>", "\u{a0}",
+            ]), 0..24)
+        ) {
+            agrees(&pieces.concat());
+        }
     }
 }
