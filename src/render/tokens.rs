@@ -48,7 +48,7 @@ pub enum Simple<'a> {
 /// the few the renderer writes, a single-quoted or unquoted attribute, an
 /// uppercase name, a doctype, a carriage return, …); the caller then starts over
 /// with [`tokenize`]. `each` may have seen some tokens by then.
-pub fn scan_simple<'a>(html: &'a str, mut each: impl FnMut(Simple<'_>)) -> Option<()> {
+pub fn scan_simple(html: &str, mut each: impl FnMut(Simple<'_>)) -> Option<()> {
     if html.contains(['\r', '\0']) {
         return None;
     }
