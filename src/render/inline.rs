@@ -9,7 +9,6 @@
 //! few hundred such chains. Anything else takes the plain css-inline path.
 
 use css_inline::CSSInliner;
-use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
 fn css_inliner() -> &'static CSSInliner<'static> {
@@ -26,15 +25,20 @@ fn css_inliner() -> &'static CSSInliner<'static> {
 pub struct Inliner {
     css: String,
     /// Style by chain of start tags, when the stylesheet allows reuse.
-    memo: Option<RwLock<HashMap<String, String>>>,
+    memo: Option<RwLock<Memo>>,
 }
+
+/// Style by chain of start tags. The keys are the renderer's own tags, so a fast
+/// non-cryptographic hash will do; SipHash over every tag of every article cost
+/// a few percent of a build.
+type Memo = rustc_hash::FxHashMap<String, String>;
 
 /// Marks the element whose style a synthetic document is built to learn.
 const TARGET: &str = " data-wxpress-target=\"\"";
 
 impl Inliner {
     pub fn new(css: &str) -> Self {
-        let memo = context_only(css).then(|| RwLock::new(HashMap::new()));
+        let memo = context_only(css).then(|| RwLock::new(Memo::default()));
         Inliner {
             css: css.to_string(),
             memo,
@@ -63,15 +67,14 @@ impl Inliner {
     /// `Ok(None)` when the HTML's tags do not nest cleanly (an unclosed element, an
     /// end tag that closes something else): then only a real HTML parser knows
     /// what the browser will build.
-    fn inline_memoized(
-        &self,
-        html: &str,
-        memo: &RwLock<HashMap<String, String>>,
-    ) -> Result<Option<String>, String> {
+    fn inline_memoized(&self, html: &str, memo: &RwLock<Memo>) -> Result<Option<String>, String> {
         let mut out = String::with_capacity(html.len() * 2);
         // The chain of start tags from the root, as one string, and where each begins.
         let mut chain = String::new();
         let mut open: Vec<(usize, &str)> = Vec::new();
+        // Read-locked once per article, not per tag: a site's chains are all
+        // known after its first few posts.
+        let mut known = memo.read().expect("inliner memo");
         let mut rest = html;
         while let Some(lt) = rest.find('<') {
             out.push_str(&rest[..lt]);
@@ -99,18 +102,18 @@ impl Inliner {
             }
             let start = chain.len();
             parsed.push_key(&mut chain);
-            let cached = memo.read().expect("inliner memo").get(&chain).cloned();
-            let style = match cached {
-                Some(style) => style,
+            match known.get(&chain) {
+                Some(style) => parsed.write(&mut out, style),
                 None => {
                     let style = self.style_of_chain(&chain)?;
+                    parsed.write(&mut out, &style);
+                    drop(known);
                     memo.write()
                         .expect("inliner memo")
-                        .insert(chain.clone(), style.clone());
-                    style
+                        .insert(chain.clone(), style);
+                    known = memo.read().expect("inliner memo");
                 }
-            };
-            parsed.write(&mut out, &style);
+            }
             if super::tokens::is_void(parsed.name) || tag.ends_with("/>") {
                 chain.truncate(start);
             } else {
