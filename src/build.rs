@@ -109,6 +109,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     });
     let posts = built.len();
     let mut entries = Vec::with_capacity(posts);
+    // A back catalogue can have hundreds of thousands of warnings: one allocation.
+    diags.reserve(built.iter().map(|b| b.diagnostics.len()).sum());
     for post in built {
         diags.extend(post.diagnostics);
         entries.extend(post.entry);

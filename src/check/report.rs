@@ -46,15 +46,31 @@ pub struct Hidden {
     pub warnings: usize,
 }
 
+/// Warnings of one rule in the files past [`FILES_SHOWN`], counted only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    pub rule: String,
+    pub warnings: usize,
+    pub files: usize,
+}
+
 /// A listing a person can read: at most `per_group` diagnostics of each rule in each
-/// file (errors first), and counts of the rest.
+/// file (errors first) in the first [`FILES_SHOWN`] files, and counts of the rest.
+/// Errors are always shown, in every file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condensed {
     /// In the order given.
     pub shown: Vec<Diagnostic>,
     /// By file, then rule.
     pub hidden: Vec<Hidden>,
+    /// Warnings of the files past the first [`FILES_SHOWN`], by rule.
+    pub elsewhere: Vec<Elsewhere>,
 }
+
+/// How many files' warnings a condensed listing shows: a back catalogue's
+/// build can find warnings in thousands of files, and a listing of all of them
+/// (and reading each file again to quote its lines) helps no one.
+pub const FILES_SHOWN: usize = 20;
 
 /// Groups `diags` by file and rule and keeps the first `per_group` of each, errors
 /// before warnings; `build` and `serve` print this, `check` prints everything.
@@ -68,9 +84,23 @@ pub fn condense(diags: &[Diagnostic], per_group: usize) -> Condensed {
     }
     let mut keep = vec![false; diags.len()];
     let mut hidden = Vec::new();
+    // Rule → (warnings, files) past the shown files.
+    let mut elsewhere: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let (mut files, mut last_file) = (0, None);
     for ((file, rule), mut members) in groups {
+        if last_file != Some(file) {
+            files += 1;
+            last_file = Some(file);
+        }
         // Stable: errors first, each kind in its original order.
         members.sort_by_key(|&i| !diags[i].is_error());
+        let errors = members.iter().filter(|&&i| diags[i].is_error()).count();
+        if files > FILES_SHOWN && errors == 0 {
+            let counts = elsewhere.entry(rule).or_default();
+            counts.0 += members.len();
+            counts.1 += 1;
+            continue;
+        }
         for &i in members.iter().take(per_group) {
             keep[i] = true;
         }
@@ -91,7 +121,27 @@ pub fn condense(diags: &[Diagnostic], per_group: usize) -> Condensed {
         .filter(|(_, k)| *k)
         .map(|(d, _)| d.clone())
         .collect();
-    Condensed { shown, hidden }
+    let elsewhere = elsewhere
+        .into_iter()
+        .map(|(rule, (warnings, files))| Elsewhere {
+            rule: rule.to_string(),
+            warnings,
+            files,
+        })
+        .collect();
+    Condensed {
+        shown,
+        hidden,
+        elsewhere,
+    }
+}
+
+/// The line that counts [`Elsewhere`] warnings and names the command that lists them.
+fn elsewhere_line(e: &Elsewhere) -> String {
+    format!(
+        "… {} warning(s) [{}] in {} more file(s): `wxpress check --summary` counts them by file",
+        e.warnings, e.rule, e.files
+    )
 }
 
 /// How many diagnostics of each rule and file `build` and `serve` show.
@@ -114,7 +164,10 @@ pub fn human_condensed(root: &Path, diags: &[Diagnostic], color: bool, per_group
             h.rule, h.file, h.file
         );
     }
-    if !condensed.hidden.is_empty() {
+    for e in &condensed.elsewhere {
+        let _ = writeln!(out, "{}", elsewhere_line(e));
+    }
+    if !condensed.hidden.is_empty() || !condensed.elsewhere.is_empty() {
         out.push('\n');
     }
     out.push_str(&totals(diags));
@@ -139,6 +192,9 @@ pub fn lines_condensed(diags: &[Diagnostic], per_group: usize) -> String {
             h.rule,
             h.file
         );
+    }
+    for e in &condensed.elsewhere {
+        let _ = writeln!(out, "{}", elsewhere_line(e));
     }
     out
 }
@@ -403,6 +459,58 @@ mod tests {
             github(&[diag()]),
             "::warning file=content/a%2Cb.md,line=2,col=3,endLine=2,endColumn=5,title=spacing::line one%0Aline: two 100%25 (help: add a space)\n"
         );
+    }
+
+    #[test]
+    fn a_condensed_listing_counts_the_warnings_of_files_past_the_first_twenty() {
+        let mut diags: Vec<Diagnostic> = (0..30)
+            .flat_map(|f| {
+                let file = format!("content/p{f:02}.md");
+                (1..=2).map(move |l| Diagnostic::warning(&file, Pos::new(l, 1), "spacing", "w"))
+            })
+            .collect();
+        diags.push(Diagnostic::warning(
+            "content/p29.md",
+            Pos::new(5, 1),
+            "typo",
+            "w",
+        ));
+        diags.push(Diagnostic::error(
+            "content/p29.md",
+            Pos::new(9, 1),
+            "banned-ad",
+            "e",
+        ));
+        crate::diagnostic::sort(&mut diags);
+        let c = condense(&diags, 3);
+        assert_eq!(
+            c.shown.len(),
+            FILES_SHOWN * 2 + 1,
+            "the error past the cap is shown"
+        );
+        assert!(c.shown.iter().any(|d| d.is_error()));
+        assert_eq!(
+            c.elsewhere,
+            [
+                Elsewhere {
+                    rule: "spacing".into(),
+                    warnings: 20,
+                    files: 10
+                },
+                Elsewhere {
+                    rule: "typo".into(),
+                    warnings: 1,
+                    files: 1
+                },
+            ]
+        );
+        let text = human_condensed(Path::new("."), &diags, false, 3);
+        assert!(
+            text.contains("… 20 warning(s) [spacing] in 10 more file(s): `wxpress check --summary` counts them by file\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("1 error(s), 61 warning(s)\n"), "{text}");
+        assert!(lines_condensed(&diags, 3).contains("… 1 warning(s) [typo] in 1 more file(s)"));
     }
 
     #[test]
