@@ -429,6 +429,14 @@ fn slug_collision_is_an_error_on_the_second_file() {
         snap.by_slug("hello").unwrap().source,
         "content/life/hello.md"
     );
+    // The count the browser and terminal show agrees with every entry's listing.
+    let listed: usize = snap
+        .entries
+        .values()
+        .map(|e| snap.diagnostics(e).iter().filter(|d| d.is_error()).count())
+        .sum();
+    assert!(listed >= 1);
+    assert_eq!(snap.error_count(), listed);
 }
 
 #[test]
@@ -507,4 +515,82 @@ fn a_symlinked_post_added_while_serving_is_skipped_like_at_start_up() {
         !snap.entries.contains_key("content/tech/linked.md"),
         "the symlinked post was loaded"
     );
+}
+
+fn has_rule(server: &Server, source: &str, rule: &str) -> bool {
+    let snap = server.state().read();
+    snap.entries
+        .get(source)
+        .is_some_and(|e| snap.diagnostics(e).iter().any(|d| d.rule == rule))
+}
+
+#[test]
+fn calendar_rules_survive_body_edits_and_follow_front_matter_edits() {
+    let dir = site();
+    let server = start(dir.path(), false);
+    let hello = "content/tech/hello.md";
+    // Scheduled for 2026-12-01 20:30 and never published.
+    assert!(has_rule(&server, hello, "schedule-past"));
+
+    // A body edit leaves the calendar as it was: still right.
+    let before = generation(&server);
+    write(
+        dir.path(),
+        hello,
+        super_hello("改过的第一段。", "2026-12-01T20:30:00"),
+    );
+    assert!(wait_until(WAIT, || generation(&server) > before));
+    assert!(has_rule(&server, hello, "schedule-past"));
+
+    // A new schedule in the front matter is judged again.
+    write(
+        dir.path(),
+        hello,
+        super_hello("改过的第一段。", "2099-12-01T20:30:00"),
+    );
+    assert!(wait_until(WAIT, || !has_rule(
+        &server,
+        hello,
+        "schedule-past"
+    )));
+}
+
+#[test]
+fn a_push_that_becomes_missed_while_serving_is_reported_on_the_next_save() {
+    let dir = site();
+    write(
+        dir.path(),
+        "config.toml",
+        format!("{CONFIG}\n[schedule]\ngrace = \"1s\"\n"),
+    );
+    let soon = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .checked_add(jiff::SignedDuration::from_secs(2))
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let hello = "content/tech/hello.md";
+    write(dir.path(), hello, super_hello("第一段文字。", &soon));
+    let server = start(dir.path(), false);
+    assert!(!has_rule(&server, hello, "schedule-past"), "not yet due");
+
+    // Past its time and its grace, a save of another post's body, which leaves
+    // every front matter as it was, judges the calendar again.
+    std::thread::sleep(Duration::from_millis(3_500));
+    let later = "content/life/later.md";
+    write(
+        dir.path(),
+        later,
+        "+++\ntitle = \"明年再说\"\nschedule = \"2027-01-05T12:00:00\"\n+++\n\n改过的正文。\n",
+    );
+    assert!(wait_until(WAIT, || has_rule(
+        &server,
+        hello,
+        "schedule-past"
+    )));
+}
+
+/// The fixture's post with another first paragraph and schedule.
+fn super_hello(first_paragraph: &str, schedule: &str) -> String {
+    hello(first_paragraph).replace("2026-12-01T20:30:00", schedule)
 }

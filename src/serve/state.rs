@@ -74,6 +74,17 @@ pub struct Snapshot {
     slugs: HashMap<String, BTreeSet<String>>,
     /// The calendar rules (`schedule-*`), which depend on all posts together.
     schedule: Vec<Diagnostic>,
+    /// What `schedule` was computed from besides the posts' front matter: the
+    /// ledger file as it was then, and the moment some push's status changes
+    /// (see [`Snapshot::schedule_is_current`]).
+    schedule_basis: Option<ScheduleBasis>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ScheduleBasis {
+    ledger: Option<(u64, std::time::SystemTime)>,
+    /// The first push time, or end of a grace period, after the computation.
+    until: Option<jiff::Timestamp>,
 }
 
 impl Snapshot {
@@ -118,19 +129,20 @@ impl Snapshot {
     }
 
     pub fn error_count(&self) -> usize {
+        // Every file of a slug but the first has one conflict ([`Self::conflicts`]),
+        // counted from the slug index: asking each of 10,000 entries took most
+        // of the time of a one-post rebuild.
+        let conflicts: usize = self.slugs.values().map(|s| s.len().saturating_sub(1)).sum();
         self.site_errors.len()
             + self.schedule.iter().filter(|d| d.is_error()).count()
-            + self
-                .entries
-                .values()
-                .map(|e| e.errors() + self.conflicts(e).len())
-                .sum::<usize>()
+            + conflicts
+            + self.entries.values().map(|e| e.errors()).sum::<usize>()
     }
 
     /// Recomputes the calendar rules after posts changed: cheap next to rendering,
     /// and a saved `schedule` can change another post's push. The ledger was read
     /// before the snapshot's lock was taken: no file is read under it.
-    fn refresh_schedule(&mut self, ledger: &Result<LedgerView, Diagnostic>) {
+    fn refresh_schedule(&mut self, root: &Path, ledger: &Result<LedgerView, Diagnostic>) {
         let Some(site) = self.site.clone() else {
             return;
         };
@@ -139,7 +151,37 @@ impl Snapshot {
             .values()
             .filter_map(|e| e.post.as_ref())
             .collect();
-        self.schedule = site.calendar_findings(&posts, ledger, &jiff::Timestamp::now());
+        let now = jiff::Timestamp::now();
+        self.schedule = site.calendar_findings(&posts, ledger, &now);
+        let grace = site.config.schedule.grace_duration;
+        let until = posts
+            .iter()
+            .filter(|p| !p.meta.wip)
+            .filter_map(|p| p.meta.schedule.as_ref())
+            .flat_map(|at| {
+                let at = at.timestamp();
+                [Some(at), at.checked_add(grace).ok()]
+            })
+            .flatten()
+            .filter(|t| *t > now)
+            .min();
+        self.schedule_basis = ledger.is_ok().then(|| ScheduleBasis {
+            ledger: ledger_stamp(root),
+            until,
+        });
+    }
+
+    /// Whether the calendar findings still hold when no post's front matter
+    /// changed: the ledger file is the one they were computed from, and no push
+    /// has become due or missed since (a status changes only at a push's time
+    /// and at the end of its grace period).
+    fn schedule_is_current(&self, root: &Path) -> bool {
+        self.schedule_basis.as_ref().is_some_and(|basis| {
+            basis.ledger == ledger_stamp(root)
+                && basis
+                    .until
+                    .is_none_or(|until| jiff::Timestamp::now() < until)
+        })
     }
 
     fn insert(&mut self, entry: Entry) {
@@ -342,7 +384,7 @@ impl State {
                 }
             }
         }
-        fresh.refresh_schedule(&ledger);
+        fresh.refresh_schedule(&self.root, &ledger);
         let mut snap = self.write();
         fresh.generation = snap.generation + 1;
         *snap = fresh;
@@ -420,7 +462,21 @@ impl State {
             })
             .collect();
 
-        let ledger = site.read_ledger();
+        // The calendar rules read only front matter (schedule, position, title,
+        // column, wip), the ledger and the clock: saving a post's body, which is
+        // what a writer does all day, leaves them as they were. Computing them
+        // over 10,000 posts was most of a one-post rebuild.
+        let same_front_matter = loaded.iter().all(|(source, _, loaded)| {
+            let old = previous.get(source).and_then(|e| e.post.as_ref());
+            let new = match loaded {
+                Some(Loaded::Entry(entry)) => entry.post.as_ref(),
+                _ => None,
+            };
+            old.zip(new)
+                .is_some_and(|(old, new)| front_matter(old) == front_matter(new))
+        });
+        let calendar_holds = same_front_matter && self.read().schedule_is_current(&self.root);
+        let ledger = (!calendar_holds).then(|| site.read_ledger());
         let mut snap = self.write();
         let mut slugs = BTreeSet::new();
         let mut sources = Vec::new();
@@ -442,7 +498,9 @@ impl State {
             sources.push(source);
         }
         slugs.append(&mut notify_only);
-        snap.refresh_schedule(&ledger);
+        if let Some(ledger) = ledger {
+            snap.refresh_schedule(&self.root, &ledger);
+        }
         snap.generation += 1;
         Reload {
             generation: snap.generation,
@@ -491,6 +549,19 @@ impl State {
             }
         }
     }
+}
+
+/// The front matter's text, delimiters included: everything the calendar
+/// rules read of a post (and its positions) comes from it.
+fn front_matter(post: &Post) -> &str {
+    &post.text[..post.body_offset.min(post.text.len())]
+}
+
+/// The publish ledger file's size and modification time: a publish run that
+/// appends to it changes both.
+fn ledger_stamp(root: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(crate::ledger::path(root)).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 enum AssetUse {
