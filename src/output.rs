@@ -172,21 +172,6 @@ fn real_path(path: &Path) -> PathBuf {
     }
 }
 
-/// Writes `posts` and the manifest into `out`, replacing it atomically. The
-/// caller has checked `out` with [`check_target`].
-pub fn write(
-    out: &Path,
-    posts: &[(PostOutput, String)],
-    manifest: &str,
-    old: &OldFingerprints,
-) -> io::Result<()> {
-    let staging = Staging::begin(out, old.clone())?;
-    posts
-        .par_iter()
-        .try_for_each(|(post, fingerprint)| staging.add(post, fingerprint))?;
-    staging.finish(manifest)
-}
-
 /// A new output tree being assembled beside `out`, one post at a time (from
 /// several threads at once), so that no post's texts need to be held until the
 /// end. [`Staging::finish`] swaps it in; dropped unfinished (a failed build), it
@@ -424,6 +409,20 @@ fn remove_marked_tree(path: &Path) {
 mod tests {
     use super::*;
 
+    /// A whole build's writing in one call: stage every post, then finish.
+    fn write(
+        out: &Path,
+        posts: &[(PostOutput, String)],
+        manifest: &str,
+        old: &OldFingerprints,
+    ) -> io::Result<()> {
+        let staging = Staging::begin(out, old.clone())?;
+        posts
+            .par_iter()
+            .try_for_each(|(post, fingerprint)| staging.add(post, fingerprint))?;
+        staging.finish(manifest)
+    }
+
     fn post<'a>(slug: &'a str, text: &'a str) -> (PostOutput<'a>, String) {
         let post = PostOutput {
             slug,
@@ -477,6 +476,35 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["public"], "no temporary folders left");
+    }
+
+    #[test]
+    fn an_unfinished_staging_tree_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        // A failed build into folders that did not exist: they are removed again.
+        let deep = dir.path().join("a/b/public");
+        let staging = Staging::begin(&deep, OldFingerprints::new()).unwrap();
+        let (a, fp) = post("a", "甲");
+        staging.add(&a, &fp).unwrap();
+        drop(staging);
+        assert!(!dir.path().join("a").exists());
+
+        // A failed rebuild: the old output is as it was, no temporary folder left.
+        let out = dir.path().join("public");
+        write(&out, &[post("a", "甲")], "{}", &OldFingerprints::new()).unwrap();
+        let staging = Staging::begin(&out, OldFingerprints::new()).unwrap();
+        let (changed, fp) = post("a", "乙");
+        staging.add(&changed, &fp).unwrap();
+        drop(staging);
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/article.html")).unwrap(),
+            "甲"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
     }
 
     #[test]
