@@ -177,7 +177,14 @@ pub struct Pipeline {
     fetched: AtomicUsize,
     drawn: AtomicUsize,
     drawn_cached: AtomicUsize,
+    /// Sources already processed by this pipeline, with the size and
+    /// modification time they had: a column's default cover or a shared picture
+    /// is read and hashed once per build, not once per post.
+    seen: std::sync::Mutex<std::collections::HashMap<PathBuf, (FileStamp, Processed)>>,
 }
+
+/// A file's size and modification time: it changes when the file is written.
+type FileStamp = (u64, Option<std::time::SystemTime>);
 
 impl Pipeline {
     /// A pipeline that uses remote images already fetched but fetches none
@@ -194,6 +201,7 @@ impl Pipeline {
             fetched: AtomicUsize::new(0),
             drawn: AtomicUsize::new(0),
             drawn_cached: AtomicUsize::new(0),
+            seen: Default::default(),
         }
     }
 
@@ -264,6 +272,30 @@ impl Pipeline {
     /// The processed form of `source`, from the cache or made now. The error says
     /// why the file cannot be read as an image at all (or the cache not written).
     pub fn process(&self, source: &Path) -> Result<Processed, String> {
+        let stamp: Option<FileStamp> = std::fs::metadata(source)
+            .ok()
+            .map(|m| (m.len(), m.modified().ok()));
+        let seen = |stamp: FileStamp| {
+            let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            let (was, processed) = seen.get(source)?;
+            (*was == stamp && processed.path.is_file()).then(|| processed.clone())
+        };
+        if let Some(hit) = stamp.and_then(seen) {
+            self.cached.fetch_add(1, Ordering::Relaxed);
+            return Ok(hit);
+        }
+        let processed = self.process_bytes(source)?;
+        if let Some(stamp) = stamp {
+            self.seen
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(source.to_path_buf(), (stamp, processed.clone()));
+        }
+        Ok(processed)
+    }
+
+    /// [`Pipeline::process`] without the memory of sources seen before.
+    fn process_bytes(&self, source: &Path) -> Result<Processed, String> {
         let bytes = std::fs::read(source).map_err(|e| format!("cannot read it: {e}"))?;
         let key = self.key(&bytes);
         let meta_path = self.dir.join(format!("{key}.json"));
@@ -671,6 +703,27 @@ mod tests {
             "{note}"
         );
         assert_eq!(image::load_from_memory(&data).unwrap().width(), 1080);
+    }
+
+    #[test]
+    fn a_source_is_read_once_until_it_changes() {
+        let site = tempfile::tempdir().unwrap();
+        let pipeline = Pipeline::new(site.path(), settings());
+        let source = site.path().join("cover.jpg");
+        std::fs::write(&source, jpeg(200, 100)).unwrap();
+        let first = pipeline.process(&source).unwrap();
+        assert_eq!(pipeline.process(&source).unwrap(), first);
+        assert_eq!(
+            (pipeline.stats().processed, pipeline.stats().cached),
+            (1, 1)
+        );
+
+        // Rewritten with other pixels: its size and time change, so it is read again.
+        std::fs::write(&source, jpeg(300, 100)).unwrap();
+        let second = pipeline.process(&source).unwrap();
+        assert_eq!((second.width, second.height), (300, 100));
+        assert_ne!(second.path, first.path);
+        assert_eq!(pipeline.stats().processed, 2);
     }
 
     #[test]
