@@ -18,6 +18,11 @@
 //! of all 10,000 posts and asked each of them for slug conflicts: 71 ms in all).
 //! The initial full render took 3.8 s.
 
+/// The allocator the `wxpress` binary ships with (src/main.rs), so that the
+/// numbers are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

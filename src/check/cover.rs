@@ -53,9 +53,14 @@ pub fn check(cx: &mut Cx, root: &Path) {
         }
         return;
     }
+    // Set only when the image pipeline made `path` (a jpg or png it encoded or
+    // checked): then the file need not be opened again, once per post.
+    let processed = post.meta.cover_size;
     // What the file is, not what its name says: a zero-byte, text or foreign file
     // named cover.png would pass the build and fail at WeChat's upload.
-    let content = if is_jpg_or_png(&path) {
+    let content = if processed.is_some() {
+        Ok(())
+    } else if is_jpg_or_png(&path) {
         jpg_or_png_header(&path)
     } else {
         Ok(()) // the name already says it is no jpg or png: `cover-image` below
@@ -96,11 +101,16 @@ pub fn check(cx: &mut Cx, root: &Path) {
             f.help("compress it or lower its resolution (900×383 is enough for a headline)");
         }
     }
-    if let Ok(size) = imagesize::size(&path) {
-        if size.height == 0 {
+    let size = processed.or_else(|| {
+        imagesize::size(&path)
+            .ok()
+            .map(|s| (s.width as u32, s.height as u32))
+    });
+    if let Some((width, height)) = size {
+        if height == 0 {
             return;
         }
-        let ratio = size.width as f64 / size.height as f64;
+        let ratio = width as f64 / height as f64;
         let near = |target: f64| ((ratio - target) / target).abs() <= RATIO_TOLERANCE;
         let headline = post.meta.position.is_none_or(|p| p == 1);
         let ok = near(HEADLINE_RATIO) || (!headline && near(1.0));
@@ -108,7 +118,7 @@ pub fn check(cx: &mut Cx, root: &Path) {
             if let Some(f) = cx.at_pos(
                 Rule::CoverImage,
                 pos,
-                format!("cover `{cover}` is {}×{} ({ratio:.2}:1), far from the {HEADLINE_RATIO}:1 headline shape", size.width, size.height),
+                format!("cover `{cover}` is {width}×{height} ({ratio:.2}:1), far from the {HEADLINE_RATIO}:1 headline shape"),
             ) {
                 f.help("crop it to 2.35:1 (e.g. 900×383), or set cover_focus = \"top\" or [x, y] to choose the part the chat list shows (the preview draws both crops)");
             }
