@@ -82,7 +82,7 @@ pub struct Snapshot {
 
 #[derive(Debug, Clone, PartialEq)]
 struct ScheduleBasis {
-    ledger: Option<(u64, std::time::SystemTime)>,
+    ledger: LedgerStamp,
     /// The first push time, or end of a grace period, after the computation.
     until: Option<jiff::Timestamp>,
 }
@@ -139,10 +139,11 @@ impl Snapshot {
             + self.entries.values().map(|e| e.errors()).sum::<usize>()
     }
 
-    /// Recomputes the calendar rules after posts changed: cheap next to rendering,
-    /// and a saved `schedule` can change another post's push. The ledger was read
-    /// before the snapshot's lock was taken: no file is read under it.
-    fn refresh_schedule(&mut self, root: &Path, ledger: &Result<LedgerView, Diagnostic>) {
+    /// Recomputes the calendar rules after posts' front matter changed (a saved
+    /// `schedule` can change another post's push), the ledger changed, or a push
+    /// became due or missed. The ledger was read, and `stamp` taken, before the
+    /// snapshot's lock was: no file is read under it.
+    fn refresh_schedule(&mut self, ledger: &Result<LedgerView, Diagnostic>, stamp: LedgerStamp) {
         let Some(site) = self.site.clone() else {
             return;
         };
@@ -165,8 +166,8 @@ impl Snapshot {
             .flatten()
             .filter(|t| *t > now)
             .min();
-        self.schedule_basis = ledger.is_ok().then(|| ScheduleBasis {
-            ledger: ledger_stamp(root),
+        self.schedule_basis = ledger.is_ok().then_some(ScheduleBasis {
+            ledger: stamp,
             until,
         });
     }
@@ -175,9 +176,9 @@ impl Snapshot {
     /// changed: the ledger file is the one they were computed from, and no push
     /// has become due or missed since (a status changes only at a push's time
     /// and at the end of its grace period).
-    fn schedule_is_current(&self, root: &Path) -> bool {
+    fn schedule_is_current(&self, ledger: &LedgerStamp) -> bool {
         self.schedule_basis.as_ref().is_some_and(|basis| {
-            basis.ledger == ledger_stamp(root)
+            basis.ledger == *ledger
                 && basis
                     .until
                     .is_none_or(|until| jiff::Timestamp::now() < until)
@@ -371,6 +372,7 @@ impl State {
                 (source, path, loaded)
             })
             .collect();
+        let stamp = ledger_stamp(&self.root);
         let ledger = site.read_ledger();
         let mut fresh = Snapshot {
             site: Some(site),
@@ -384,7 +386,7 @@ impl State {
                 }
             }
         }
-        fresh.refresh_schedule(&self.root, &ledger);
+        fresh.refresh_schedule(&ledger, stamp);
         let mut snap = self.write();
         fresh.generation = snap.generation + 1;
         *snap = fresh;
@@ -475,7 +477,9 @@ impl State {
             old.zip(new)
                 .is_some_and(|(old, new)| front_matter(old) == front_matter(new))
         });
-        let calendar_holds = same_front_matter && self.read().schedule_is_current(&self.root);
+        // Stamped before it is read: a ledger written in between reads as changed.
+        let stamp = ledger_stamp(&self.root);
+        let calendar_holds = same_front_matter && self.read().schedule_is_current(&stamp);
         let ledger = (!calendar_holds).then(|| site.read_ledger());
         let mut snap = self.write();
         let mut slugs = BTreeSet::new();
@@ -499,7 +503,7 @@ impl State {
         }
         slugs.append(&mut notify_only);
         if let Some(ledger) = ledger {
-            snap.refresh_schedule(&self.root, &ledger);
+            snap.refresh_schedule(&ledger, stamp);
         }
         snap.generation += 1;
         Reload {
@@ -557,9 +561,11 @@ fn front_matter(post: &Post) -> &str {
     &post.text[..post.body_offset.min(post.text.len())]
 }
 
-/// The publish ledger file's size and modification time: a publish run that
-/// appends to it changes both.
-fn ledger_stamp(root: &Path) -> Option<(u64, std::time::SystemTime)> {
+/// The publish ledger file's size and modification time (`None`: no ledger):
+/// a publish run that appends to it changes both.
+type LedgerStamp = Option<(u64, std::time::SystemTime)>;
+
+fn ledger_stamp(root: &Path) -> LedgerStamp {
     let meta = std::fs::metadata(crate::ledger::path(root)).ok()?;
     Some((meta.len(), meta.modified().ok()?))
 }
