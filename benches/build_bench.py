@@ -88,19 +88,7 @@ def run_cmd_once(argv):
 
 def run_once(binary, site):
     """Wall time and peak RSS (MiB) of one build, in a fresh child process."""
-    out = os.path.join(site, "public")
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.execv(binary, [binary, "build", "--root", site, "--out", out])
-    _, status, usage = os.wait4(pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"build of {site} failed; run it by hand to see why")
-    return elapsed, usage.ru_maxrss / 1024
+    return run_cmd_once([binary, "build", "--root", site, "--out", os.path.join(site, "public")])
 
 
 def main():

@@ -10,7 +10,7 @@
 mod publish_support;
 
 use publish_support::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::process::{Child, Stdio};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -39,17 +39,6 @@ fn china_at(days: i64, hms: &str) -> jiff::Timestamp {
         .to_zoned(china())
         .unwrap()
         .timestamp()
-}
-
-fn move_sandbox_clock(sb: &wxpress::sandbox::Running, days: i64) {
-    let r: Value = reqwest::blocking::Client::new()
-        .post(format!("{}/__sandbox/clock", sb.base_url()))
-        .json(&json!({ "days": days }))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    assert_eq!(r["errcode"], 0, "{r}");
 }
 
 /// The daemon's library loop on a thread of this process, with a stats clock

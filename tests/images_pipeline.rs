@@ -204,16 +204,7 @@ fn every_picture_builds_into_a_file_wechat_takes_and_a_rebuild_converts_nothing(
     assert!(first.images.processed >= 6, "{:?}", first.images);
 
     let out = site.root().join("public/photos");
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(site.root().join("public/manifest.json")).unwrap(),
-    )
-    .unwrap();
-    let post = manifest["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["slug"] == "photos")
-        .unwrap();
+    let post = site.manifest_post("photos");
     let images: Vec<&str> = post["outputs"]["images"]
         .as_array()
         .unwrap()

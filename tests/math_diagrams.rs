@@ -114,16 +114,7 @@ fn formulas_and_diagrams_become_pictures_and_a_rebuild_draws_nothing() {
             "{name} {width}"
         );
     }
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(site.root().join("public/manifest.json")).unwrap(),
-    )
-    .unwrap();
-    let post = manifest["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["slug"] == "math")
-        .unwrap();
+    let post = site.manifest_post("math");
     assert_eq!(post["outputs"]["images"].as_array().unwrap().len(), 5);
     assert!(post["length"]["chars"].as_u64().unwrap() < 6000, "{post}");
 

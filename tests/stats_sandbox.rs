@@ -5,19 +5,12 @@
 mod publish_support;
 
 use publish_support::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wxpress::sandbox::datacube::totals;
 
 /// Moves the sandbox's data API `days` forward; the moment to pass as `--now`.
 fn days_later(sb: &wxpress::sandbox::Running, days: i64) -> String {
-    let r: Value = reqwest::blocking::Client::new()
-        .post(format!("{}/__sandbox/clock", sb.base_url()))
-        .json(&json!({ "days": days }))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    assert_eq!(r["errcode"], 0, "{r}");
+    move_sandbox_clock(sb, days);
     let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days);
     later.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

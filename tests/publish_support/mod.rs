@@ -52,6 +52,18 @@ pub fn fault(sb: &Running, endpoint: &str, kind: &str, count: u32) {
     assert_eq!(r["errcode"], 0);
 }
 
+/// Moves the sandbox's data API clock `days` forward.
+pub fn move_sandbox_clock(sb: &Running, days: i64) {
+    let r: Value = reqwest::blocking::Client::new()
+        .post(format!("{}/__sandbox/clock", sb.base_url()))
+        .json(&json!({ "days": days }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(r["errcode"], 0, "{r}");
+}
+
 /// A site from `wxpress init` plus a second post in the same schedule slot that
 /// shares the first one's body image, so one push carries two articles.
 pub struct Site {
@@ -61,6 +73,21 @@ pub struct Site {
 impl Site {
     pub fn root(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The entry of `slug` in the last build's `public/manifest.json`.
+    pub fn manifest_post(&self, slug: &str) -> Value {
+        let manifest: Value = serde_json::from_str(
+            &std::fs::read_to_string(self.root().join("public/manifest.json")).unwrap(),
+        )
+        .unwrap();
+        manifest["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["slug"] == slug)
+            .unwrap_or_else(|| panic!("{slug} is not in the manifest: {manifest}"))
+            .clone()
     }
 
     pub fn ledger(&self) -> String {
