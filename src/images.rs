@@ -275,12 +275,12 @@ impl Pipeline {
         let stamp: Option<FileStamp> = std::fs::metadata(source)
             .ok()
             .map(|m| (m.len(), m.modified().ok()));
-        let seen = |stamp: FileStamp| {
+        let remembered = |stamp: FileStamp| {
             let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
             let (was, processed) = seen.get(source)?;
             (*was == stamp && processed.path.is_file()).then(|| processed.clone())
         };
-        if let Some(hit) = stamp.and_then(seen) {
+        if let Some(hit) = stamp.and_then(remembered) {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(hit);
         }

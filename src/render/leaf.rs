@@ -58,26 +58,24 @@ pub struct Wrapped {
 /// Wraps each direct text run of a block element in `html` in `<span leaf="">`.
 /// Whitespace-only runs stay as they are; text inside `pre` is never touched.
 pub fn wrap(html: &str) -> Wrapped {
-    let fresh = || State {
-        out: String::with_capacity(html.len() + html.len() / 8),
-        open: Vec::new(),
-        text: String::new(),
-        visible: VisibleCount::default(),
-    };
     // The renderer's own HTML takes the simple scanner; anything it does not
     // know (a writer's raw HTML, a theme's entities) goes through html5ever.
-    let mut state = fresh();
+    let mut state = State::for_input(html);
     if super::tokens::scan_simple(html, |token| state.simple(token)).is_none() {
-        let sink = Sink {
-            state: RefCell::new(fresh()),
-        };
-        state = super::tokens::tokenize(html, sink).state.into_inner();
+        return wrap_with_html5ever(html);
     }
-    state.flush();
-    Wrapped {
-        html: state.out,
-        visible_chars: state.visible.count,
-    }
+    state.finish()
+}
+
+/// [`wrap`] through html5ever's tokenizer, whatever the input.
+fn wrap_with_html5ever(html: &str) -> Wrapped {
+    let sink = Sink {
+        state: RefCell::new(State::for_input(html)),
+    };
+    super::tokens::tokenize(html, sink)
+        .state
+        .into_inner()
+        .finish()
 }
 
 /// Counts visible characters: a run of ASCII whitespace counts once, and none
@@ -122,6 +120,24 @@ struct State {
 }
 
 impl State {
+    /// An empty state with room for `html` and its leaf spans.
+    fn for_input(html: &str) -> State {
+        State {
+            out: String::with_capacity(html.len() + html.len() / 8),
+            open: Vec::new(),
+            text: String::new(),
+            visible: VisibleCount::default(),
+        }
+    }
+
+    fn finish(mut self) -> Wrapped {
+        self.flush();
+        Wrapped {
+            html: self.out,
+            visible_chars: self.visible.count,
+        }
+    }
+
     fn flush(&mut self) {
         if self.text.is_empty() {
             return;
@@ -302,31 +318,11 @@ mod tests {
         );
     }
 
-    /// The html5ever path alone, as `wrap` takes it when the scanner gives up.
-    fn with_html5ever(html: &str) -> super::Wrapped {
-        let sink = super::Sink {
-            state: std::cell::RefCell::new(super::State {
-                out: String::new(),
-                open: Vec::new(),
-                text: String::new(),
-                visible: super::VisibleCount::default(),
-            }),
-        };
-        let mut state = crate::render::tokens::tokenize(html, sink)
-            .state
-            .into_inner();
-        state.flush();
-        super::Wrapped {
-            html: state.out,
-            visible_chars: state.visible.count,
-        }
-    }
-
     /// Whether the simple scanner takes `html`, and if so that it wraps it
     /// exactly as html5ever would.
     fn agrees(html: &str) -> bool {
         let simple = crate::render::tokens::scan_simple(html, |_| {}).is_some();
-        let (fast, slow) = (wrap(html), with_html5ever(html));
+        let (fast, slow) = (wrap(html), super::wrap_with_html5ever(html));
         assert_eq!(fast.html, slow.html, "input: {html:?}");
         assert_eq!(fast.visible_chars, slow.visible_chars, "input: {html:?}");
         simple
